@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both create .venv when missing.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast lint typecheck bench clean-data venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## Run the main job on the embedded offline default (synthetic scenes; no credentials, no network).
+run: $(STAMP)
+	$(BIN)/monitor run
+
+## The full suite CI runs: lint, type check, every test.
+test: $(STAMP)
+	$(BIN)/ruff check monitor tests benchmarks
+	$(BIN)/mypy monitor
+	$(BIN)/python -m pytest -q
+
+## The quick subset for iterating (skips tests marked slow).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" -x
+
+lint: $(STAMP)
+	$(BIN)/ruff check monitor tests benchmarks
+	$(BIN)/ruff format --check monitor tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy monitor
+
+## Accuracy and speed benchmarks (results go in the README).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_baseline.py
+
+clean-data:
+	rm -rf data/

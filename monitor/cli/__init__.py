@@ -1,0 +1,93 @@
+"""The ``monitor`` command line: a thin shell that maps library calls to exit codes.
+
+Exit codes: 0 ok, 1 unexpected failure, 2 usage error, 65 unusable input data, 69 missing credentials or
+weights, 75 lock busy or upstream temporarily unavailable, 78 bad configuration.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+import click
+
+from monitor.cli.counts import counts_cmd
+from monitor.cli.detect import detect_cmd
+from monitor.cli.run import run_cmd
+from monitor.errors import EXIT_SOFTWARE, MonitorError
+
+__all__ = ("cli", "main")
+
+log = logging.getLogger("monitor")
+
+
+def _configure_logging(verbose: int, quiet: int) -> None:
+    level = max(logging.DEBUG, logging.WARNING - 10 * verbose + 10 * quiet)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("monitor: %(levelname)s: %(message)s"))
+    root = logging.getLogger("monitor")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+class MonitorGroup(click.Group):
+    """A click group that turns library errors into one stderr line and their exit code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Invoke the subcommand, mapping errors to exit codes.
+
+        Args:
+            ctx: The click context.
+
+        Returns:
+            The subcommand's return value.
+        """
+        try:
+            return super().invoke(ctx)
+        except MonitorError as exc:
+            click.echo(f"monitor: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("monitor: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            log.debug("unexpected failure", exc_info=True)
+            click.echo(
+                f"monitor: unexpected failure: {type(exc).__name__}: {exc} (run with -v for details)",
+                err=True,
+            )
+            ctx.exit(EXIT_SOFTWARE)
+
+
+@click.group(cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (repeatable).")
+@click.option("-q", "--quiet", count=True, help="Less output: no summary tables, warnings only on errors.")
+@click.version_option(package_name="monitor")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
+    """Count landing ships and transport aircraft in Sentinel-1/-2 scenes and flag changes."""
+    _configure_logging(verbose, quiet)
+    ctx.ensure_object(dict)
+    ctx.obj["quiet"] = quiet > 0
+
+
+cli.add_command(run_cmd)
+cli.add_command(detect_cmd)
+cli.add_command(counts_cmd)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI as a program (exits with the documented code).
+
+    Args:
+        argv: Arguments (default ``sys.argv[1:]``).
+    """
+    cli.main(args=list(argv) if argv is not None else None, prog_name="monitor")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Frozen pydantic models for every configuration file: the app config, AOIs and scenarios.
+
+Unknown keys are rejected everywhere (``extra="forbid"``) so a typo fails loudly instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = (
+    "CLASSES",
+    "SENSORS",
+    "AOIConfig",
+    "AlertRules",
+    "BaselineConfig",
+    "CadenceConfig",
+    "DetectorConfig",
+    "MonitorConfig",
+    "ObjectClass",
+    "SensorName",
+    "SitePolygon",
+    "SizeRule",
+    "SourceConfig",
+)
+
+SensorName = Literal["sentinel-2-l2a", "sentinel-1-grd"]
+ObjectClass = Literal["landing_ship", "vessel", "transport_aircraft", "aircraft"]
+ZoneKind = Literal["water", "berth", "pier", "quay", "land", "building", "runway", "taxiway", "apron"]
+
+SENSORS: tuple[SensorName, ...] = ("sentinel-2-l2a", "sentinel-1-grd")
+CLASSES: tuple[ObjectClass, ...] = ("landing_ship", "vessel", "transport_aircraft", "aircraft")
+SHIP_CLASSES: tuple[ObjectClass, ...] = ("landing_ship", "vessel")
+AIRCRAFT_CLASSES: tuple[ObjectClass, ...] = ("transport_aircraft", "aircraft")
+
+
+class Frozen(BaseModel):
+    """Base for all config models: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SitePolygon(Frozen):
+    """One polygon of a site's layout (water, pier, runway, apron, ...) in WGS84 lon/lat."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]+$", description="Unique name within the AOI.")
+    kind: ZoneKind = Field(description="What the surface is; drives masking and the synthetic renderer.")
+    role: str | None = Field(default=None, description="Free tag such as 'naval' or 'cargo'.")
+    coordinates: list[tuple[float, float]] = Field(min_length=3, description="Outer ring as (lon, lat).")
+
+    @field_validator("coordinates")
+    @classmethod
+    def _in_range(cls, ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        for lon, lat in ring:
+            if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+                raise ValueError(f"coordinate ({lon}, {lat}) is not a WGS84 lon/lat pair")
+        return ring
+
+
+class SizeRule(Frozen):
+    """Assigns a class to an object whose measured size (metres) falls in range, optionally only in zones.
+
+    Rules are tried in order; the first that matches wins. Objects that match no rule are dropped.
+    """
+
+    object_class: ObjectClass = Field(alias="class")
+    min_length_m: float = Field(default=0.0, ge=0.0)
+    max_length_m: float = Field(default=1.0e4, gt=0.0)
+    min_width_m: float = Field(default=0.0, ge=0.0)
+    max_width_m: float = Field(default=1.0e4, gt=0.0)
+    zones: list[str] | None = Field(default=None, description="Layout polygon names or roles; None = anywhere.")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SizeRule:
+        if self.min_length_m > self.max_length_m:
+            raise ValueError(f"min_length_m {self.min_length_m} exceeds max_length_m {self.max_length_m}")
+        if self.min_width_m > self.max_width_m:
+            raise ValueError(f"min_width_m {self.min_width_m} exceeds max_width_m {self.max_width_m}")
+        return self
+
+
+class CadenceConfig(Frozen):
+    """How often the site is looked at."""
+
+    cron: str = Field(default="0 6 * * *", description="Crontab schedule for `monitor cron`.")
+    lookback_days: int = Field(default=10, ge=1, le=60, description="Re-check window for late scenes.")
+
+
+class BaselineConfig(Frozen):
+    """The quiet-period reference that changes are measured against."""
+
+    window_days: int = Field(default=90, ge=7, le=730)
+    min_observations: int = Field(default=4, ge=1)
+
+
+class AlertRules(Frozen):
+    """When a change becomes an alert."""
+
+    min_increase: int = Field(default=1, ge=1, description="Counts must exceed the baseline by this much.")
+    z_threshold: float = Field(default=3.0, gt=0.0, description="Robust z-score (median/MAD) to alert at.")
+    min_observed_fraction: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class AOIConfig(Frozen):
+    """A monitored site: where, what to count, how often, and its layout."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
+    name: str
+    description: str = ""
+    bbox: tuple[float, float, float, float] = Field(description="(min_lon, min_lat, max_lon, max_lat), WGS84.")
+    start: dt.date = Field(description="First date to pull when the store is empty.")
+    sensors: list[SensorName] = Field(min_length=1)
+    classes: list[ObjectClass] = Field(min_length=1)
+    max_cloud: float = Field(default=0.8, ge=0.0, le=1.0, description="Skip scenes cloudier than this.")
+    cadence: CadenceConfig = CadenceConfig()
+    baseline: BaselineConfig = BaselineConfig()
+    alerts: AlertRules = AlertRules()
+    layout: list[SitePolygon] = Field(min_length=1)
+    size_rules: list[SizeRule] = Field(min_length=1)
+
+    @field_validator("bbox")
+    @classmethod
+    def _bbox(cls, b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = b
+        if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
+            raise ValueError(f"bbox {list(b)} must be (min_lon, min_lat, max_lon, max_lat) with min < max")
+        if x1 - x0 > 0.5 or y1 - y0 > 0.5:
+            raise ValueError(f"bbox {list(b)} spans more than 0.5 degrees; split the site into several AOIs")
+        return b
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AOIConfig:
+        names = [p.name for p in self.layout]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"layout polygon names must be unique, repeated: {dupes}")
+        known = set(names) | {p.role for p in self.layout if p.role} | {p.kind for p in self.layout}
+        for rule in self.size_rules:
+            for zone in rule.zones or []:
+                if zone not in known:
+                    raise ValueError(f"size rule for {rule.object_class} names unknown zone {zone!r}")
+        return self
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """Centre (lon, lat) of the bounding box."""
+        return ((self.bbox[0] + self.bbox[2]) / 2.0, (self.bbox[1] + self.bbox[3]) / 2.0)
+
+
+class SourceConfig(Frozen):
+    """Where scenes come from."""
+
+    kind: Literal["synthetic", "sentinelhub", "folder"] = "synthetic"
+    scenario: Path | None = Field(default=None, description="Scenario file for the synthetic source.")
+    seed: int = Field(default=0, ge=0, description="Extra seed mixed into every synthetic scene.")
+    folder: Path | None = Field(default=None, description="Scene tree for the folder source.")
+    preset: Literal["sentinelhub", "cdse"] = "sentinelhub"
+    base_url: str | None = None
+    token_url: str | None = None
+    profile: str | None = None
+
+
+class DetectorConfig(Frozen):
+    """Which detector counts objects."""
+
+    kind: Literal["classical"] = "classical"
+
+
+class MonitorConfig(Frozen):
+    """The top-level configuration file (``configs/monitor.yaml``)."""
+
+    data_dir: Path | None = None
+    aois: list[Path] = Field(min_length=1, description="AOI files, relative to this file.")
+    source: SourceConfig = SourceConfig()
+    detector: DetectorConfig = DetectorConfig()

@@ -1,0 +1,303 @@
+"""The thin pipeline: plan the scenes to fetch, fetch, detect, count and store them.
+
+``process_scene`` touches no database, so the same function can run on a worker process or cluster while
+only the driver writes the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tqdm import tqdm
+
+from monitor.config.loader import Settings
+from monitor.config.models import AOIConfig
+from monitor.detect.base import Detection, Detector
+from monitor.detect.counting import count_by_class, observed_fraction, site_zone
+from monitor.errors import ConfigError, InputDataError, MonitorError, TransientError, UsageError
+from monitor.imagery.grid import site_masks
+from monitor.imagery.scene import read_scene
+from monitor.sources.base import SceneRef, Source
+from monitor.store.db import SceneRecord, Store
+
+__all__ = (
+    "Job",
+    "RunSummary",
+    "SceneResult",
+    "make_detector",
+    "make_source",
+    "plan_jobs",
+    "process_scene",
+    "run",
+)
+
+log = logging.getLogger("monitor.pipeline")
+
+
+def make_source(settings: Settings) -> Source:
+    """Build the configured scene source.
+
+    Args:
+        settings: Resolved settings.
+
+    Returns:
+        The source.
+
+    Raises:
+        ConfigError: The source kind is not available in this version.
+    """
+    src = settings.source
+    if src.kind == "synthetic":
+        from monitor.sources.synthetic import SyntheticSource
+
+        assert src.scenario is not None
+        return SyntheticSource(src.scenario, seed=src.seed)
+    raise ConfigError(f"{settings.config_path}: source.kind: {src.kind!r} is not available yet (use synthetic)")
+
+
+def make_detector(settings: Settings) -> Detector:
+    """Build the configured detector.
+
+    Args:
+        settings: Resolved settings.
+
+    Returns:
+        The detector.
+    """
+    from monitor.detect.classical import ClassicalDetector
+
+    return ClassicalDetector()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One scene to fetch and count."""
+
+    aoi: AOIConfig
+    ref: SceneRef
+
+
+@dataclass(frozen=True)
+class SceneResult:
+    """What processing one scene produced (small enough to send back from a worker)."""
+
+    ref: SceneRef
+    path: Path
+    crs: str
+    crs_units_per_m: float
+    detections: list[Detection]
+    counts: dict[str, int]
+    observed_fraction: float
+
+
+@dataclass
+class RunSummary:
+    """What a run did, per (aoi, sensor)."""
+
+    run_id: int | None
+    since: dict[tuple[str, str], dt.date] = field(default_factory=dict)
+    until: dt.date | None = None
+    discovered: Counter[tuple[str, str]] = field(default_factory=Counter)
+    cloudy: Counter[tuple[str, str]] = field(default_factory=Counter)
+    processed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    jobs: list[Job] = field(default_factory=list)
+
+    @property
+    def n_processed(self) -> int:
+        """Total scenes stored by this run."""
+        return sum(self.processed.values())
+
+
+def archive_path(data_dir: Path, ref: SceneRef) -> Path:
+    """Where a scene GeoTIFF lives in the archive.
+
+    Args:
+        data_dir: The data folder.
+        ref: The scene.
+
+    Returns:
+        ``<data>/scenes/<aoi>/<sensor>/<scene_id>.tif``.
+    """
+    return data_dir / "scenes" / ref.aoi / ref.sensor / f"{ref.scene_id}.tif"
+
+
+def process_scene(job: Job, source: Source, detector: Detector, data_dir: Path) -> SceneResult:
+    """Fetch (unless archived), read, detect and count one scene. Writes only the scene archive.
+
+    Args:
+        job: The scene and its AOI.
+        source: Scene source.
+        detector: Detector.
+        data_dir: Data folder holding the archive.
+
+    Returns:
+        The result for the driver to store.
+
+    Raises:
+        InputDataError: The fetched scene cannot be read.
+    """
+    path = archive_path(data_dir, job.ref)
+    if not path.exists():
+        source.fetch(job.ref, job.aoi, path)
+    try:
+        scene = read_scene(path)
+    except InputDataError:
+        log.warning("re-fetching unreadable archived scene %s", path)
+        path.unlink(missing_ok=True)
+        source.fetch(job.ref, job.aoi, path)
+        scene = read_scene(path)
+    masks = site_masks(job.aoi, scene.grid)
+    zone = site_zone(job.aoi, masks)
+    detections = detector.detect(scene, job.aoi, masks)
+    counts, kept = count_by_class(detections, job.aoi.classes, zone)
+    units = abs(scene.grid.transform.a) / scene.pixel_size_m if scene.pixel_size_m else 1.0
+    return SceneResult(
+        ref=job.ref,
+        path=path,
+        crs=str(scene.grid.crs),
+        crs_units_per_m=units if math.isfinite(units) else 1.0,
+        detections=kept,
+        counts=counts,
+        observed_fraction=observed_fraction(scene, zone),
+    )
+
+
+def _default_until(source: Source, today: dt.date) -> dt.date:
+    end = getattr(source, "end", None)
+    return end if isinstance(end, dt.date) else today
+
+
+def plan_jobs(
+    settings: Settings,
+    aois: Sequence[AOIConfig],
+    source: Source,
+    store: Store,
+    model: str,
+    since: dt.date | None,
+    until: dt.date | None,
+    summary: RunSummary,
+) -> list[Job]:
+    """Discover acquisitions and keep those not yet stored for ``model`` and not too cloudy.
+
+    Args:
+        settings: Resolved settings.
+        aois: AOIs to cover.
+        source: Scene source.
+        store: The store.
+        model: Detector version.
+        since: First date (None: from the last stored scene minus the look-back, or the AOI start).
+        until: Last date (None: today, or the end of the synthetic scenario).
+        summary: Filled with discovery statistics.
+
+    Returns:
+        Jobs, oldest first.
+    """
+    today = dt.datetime.now(dt.UTC).date()
+    end = until or _default_until(source, today)
+    summary.until = end
+    done = store.processed_ids(model)
+    jobs: list[Job] = []
+    for aoi in aois:
+        for sensor in aoi.sensors:
+            start = since
+            if start is None:
+                last = store.last_acquired(aoi.id, sensor)
+                start = aoi.start if last is None else last.date() - dt.timedelta(days=aoi.cadence.lookback_days)
+            key = (aoi.id, sensor)
+            summary.since[key] = start
+            if start > end:
+                continue
+            for ref in source.discover(aoi, sensor, start, end):
+                summary.discovered[key] += 1
+                if ref.scene_id in done:
+                    continue
+                if ref.cloud_cover is not None and ref.cloud_cover > aoi.max_cloud:
+                    summary.cloudy[key] += 1
+                    continue
+                jobs.append(Job(aoi, ref))
+    jobs.sort(key=lambda j: (j.ref.acquired, j.ref.aoi, j.ref.sensor))
+    return jobs
+
+
+def run(
+    settings: Settings,
+    aoi_ids: Sequence[str] = (),
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    dry_run: bool = False,
+    progress: bool | None = None,
+    command: str = "run",
+) -> RunSummary:
+    """Discover, fetch, detect and store every new scene for the selected AOIs.
+
+    Args:
+        settings: Resolved settings.
+        aoi_ids: AOI ids (all when empty).
+        since: First date, inclusive.
+        until: Last date, inclusive.
+        dry_run: Only plan; write nothing.
+        progress: Progress bar on stderr (None: only on a terminal).
+        command: Name recorded in the runs table.
+
+    Returns:
+        The run summary.
+
+    Raises:
+        UsageError: ``since`` is after ``until``.
+        TransientError: Another run holds the lock.
+    """
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    aois = settings.select(list(aoi_ids))
+    source = make_source(settings)
+    detector = make_detector(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.data_dir / "monitor.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise TransientError(f"{settings.data_dir / 'monitor.lock'}: another monitor run holds the lock") from None
+    try:
+        with Store(settings.data_dir / "monitor.sqlite") as store:
+            summary = RunSummary(run_id=None)
+            jobs = plan_jobs(settings, aois, source, store, detector.version, since, until, summary)
+            summary.jobs = jobs
+            if dry_run:
+                return summary
+            summary.run_id = store.start_run(command, source.name)
+            try:
+                for job in tqdm(jobs, desc="scenes", unit="scene", disable=None if progress is None else not progress):
+                    res = process_scene(job, source, detector, settings.data_dir)
+                    _store_result(store, summary.run_id, source.name, res, detector.version)
+                    summary.processed[(job.ref.aoi, job.ref.sensor)] += 1
+            except KeyboardInterrupt:
+                store.finish_run(summary.run_id, "interrupted", summary.n_processed, "interrupted")
+                raise
+            except MonitorError as exc:
+                store.finish_run(summary.run_id, "failed", summary.n_processed, str(exc))
+                raise
+            store.finish_run(summary.run_id, "ok", summary.n_processed)
+            return summary
+    finally:
+        lock.release()
+
+
+def _store_result(store: Store, run_id: int, source: str, res: SceneResult, model: str) -> None:
+    record = SceneRecord(
+        scene_id=res.ref.scene_id,
+        aoi=res.ref.aoi,
+        sensor=res.ref.sensor,
+        acquired=res.ref.acquired,
+        source=source,
+        path=str(res.path),
+        crs=res.crs,
+        cloud_cover=res.ref.cloud_cover,
+    )
+    store.record_scene(run_id, record, model, res.detections, res.counts, res.observed_fraction, res.crs_units_per_m)

@@ -1,0 +1,67 @@
+"""The SQLite schema of the store, versioned; every unit of work has a unique key so re-runs add nothing."""
+
+from __future__ import annotations
+
+__all__ = ("SCHEMA", "SCHEMA_VERSION")
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    started   TEXT NOT NULL,
+    finished  TEXT,
+    status    TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+    command   TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    n_scenes  INTEGER NOT NULL DEFAULT 0,
+    error     TEXT
+);
+CREATE TABLE IF NOT EXISTS scenes (
+    scene_id          TEXT PRIMARY KEY,
+    aoi               TEXT NOT NULL,
+    sensor            TEXT NOT NULL,
+    acquired          TEXT NOT NULL,
+    source            TEXT NOT NULL,
+    path              TEXT NOT NULL,
+    crs               TEXT NOT NULL,
+    cloud_cover       REAL,
+    run_id            INTEGER REFERENCES runs(id),
+    UNIQUE (aoi, sensor, acquired)
+);
+CREATE TABLE IF NOT EXISTS detections (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    scene_id     TEXT NOT NULL REFERENCES scenes(scene_id),
+    model        TEXT NOT NULL,
+    idx          INTEGER NOT NULL,
+    class        TEXT NOT NULL,
+    score        REAL NOT NULL,
+    x            REAL NOT NULL,
+    y            REAL NOT NULL,
+    lon          REAL NOT NULL,
+    lat          REAL NOT NULL,
+    length_m     REAL NOT NULL,
+    width_m      REAL NOT NULL,
+    heading_deg  REAL NOT NULL,
+    footprint    TEXT NOT NULL,
+    UNIQUE (scene_id, model, idx)
+);
+CREATE TABLE IF NOT EXISTS counts (
+    aoi               TEXT NOT NULL,
+    sensor            TEXT NOT NULL,
+    acquired          TEXT NOT NULL,
+    scene_id          TEXT NOT NULL REFERENCES scenes(scene_id),
+    class             TEXT NOT NULL,
+    model             TEXT NOT NULL,
+    count             INTEGER NOT NULL CHECK (count >= 0),
+    observed_fraction REAL NOT NULL CHECK (observed_fraction BETWEEN 0 AND 1),
+    run_id            INTEGER REFERENCES runs(id),
+    PRIMARY KEY (aoi, sensor, acquired, class, model)
+);
+CREATE INDEX IF NOT EXISTS counts_scene ON counts(scene_id, model);
+CREATE INDEX IF NOT EXISTS detections_scene ON detections(scene_id, model);
+"""
