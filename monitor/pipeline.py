@@ -258,6 +258,12 @@ def run(
     aois = settings.select(list(aoi_ids))
     source = make_source(settings)
     detector = make_detector(settings)
+    db = settings.data_dir / "monitor.sqlite"
+    summary = RunSummary(run_id=None)
+    if dry_run:
+        with Store(db if db.exists() else None) as store:
+            summary.jobs = plan_jobs(settings, aois, source, store, detector.version, since, until, summary)
+        return summary
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.data_dir / "monitor.lock"), timeout=0)
     try:
@@ -265,38 +271,45 @@ def run(
     except Timeout:
         raise TransientError(f"{settings.data_dir / 'monitor.lock'}: another monitor run holds the lock") from None
     try:
-        with Store(settings.data_dir / "monitor.sqlite") as store:
-            summary = RunSummary(run_id=None)
-            jobs = plan_jobs(settings, aois, source, store, detector.version, since, until, summary)
-            summary.jobs = jobs
-            if dry_run:
-                return summary
+        with Store(db) as store:
+            summary.jobs = plan_jobs(settings, aois, source, store, detector.version, since, until, summary)
             summary.run_id = store.start_run(command, source.name)
-            try:
-                for job in tqdm(jobs, desc="scenes", unit="scene", disable=None if progress is None else not progress):
-                    res = process_scene(job, source, detector, settings.data_dir)
-                    _store_result(store, summary.run_id, source.name, res, detector.version)
-                    summary.processed[(job.ref.aoi, job.ref.sensor)] += 1
-            except KeyboardInterrupt:
-                store.finish_run(summary.run_id, "interrupted", summary.n_processed, "interrupted")
-                raise
-            except MonitorError as exc:
-                store.finish_run(summary.run_id, "failed", summary.n_processed, str(exc))
-                raise
-            store.finish_run(summary.run_id, "ok", summary.n_processed)
+            _process_all(store, summary, source, detector, settings.data_dir, progress)
             return summary
     finally:
         lock.release()
 
 
-def _store_result(store: Store, run_id: int, source: str, res: SceneResult, model: str) -> None:
+def _process_all(
+    store: Store, summary: RunSummary, source: Source, detector: Detector, data_dir: Path, progress: bool | None
+) -> None:
+    assert summary.run_id is not None
+    status, error = "failed", "unexpected failure"
+    try:
+        bar = tqdm(summary.jobs, desc="scenes", unit="scene", disable=None if progress is None else not progress)
+        for job in bar:
+            res = process_scene(job, source, detector, data_dir)
+            _store_result(store, summary.run_id, source.name, res, detector.version, data_dir)
+            summary.processed[(job.ref.aoi, job.ref.sensor)] += 1
+        status, error = "ok", ""
+    except KeyboardInterrupt:
+        status, error = "interrupted", "interrupted"
+        raise
+    except MonitorError as exc:
+        error = str(exc)
+        raise
+    finally:
+        store.finish_run(summary.run_id, status, summary.n_processed, error or None)
+
+
+def _store_result(store: Store, run_id: int, source: str, res: SceneResult, model: str, data_dir: Path) -> None:
     record = SceneRecord(
         scene_id=res.ref.scene_id,
         aoi=res.ref.aoi,
         sensor=res.ref.sensor,
         acquired=res.ref.acquired,
         source=source,
-        path=str(res.path),
+        path=str(res.path.relative_to(data_dir)) if res.path.is_relative_to(data_dir) else str(res.path),
         crs=res.crs,
         cloud_cover=res.ref.cloud_cover,
     )

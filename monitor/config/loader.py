@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from monitor.config.models import AOIConfig, MonitorConfig, SourceConfig
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, UsageError
 
 __all__ = ("Settings", "default_config_path", "format_validation_error", "load_settings", "load_yaml_model")
 
@@ -111,14 +111,14 @@ class Settings:
             The AOI configs.
 
         Raises:
-            ConfigError: An id is not configured.
+            UsageError: An id is not configured.
         """
         if not ids:
             return list(self.aois.values())
         unknown = [i for i in ids if i not in self.aois]
         if unknown:
-            raise ConfigError(
-                f"{self.config_path}: aois: unknown AOI id {unknown[0]!r} (configured: {', '.join(self.aois)})"
+            raise UsageError(
+                f"--aoi: unknown AOI id {unknown[0]!r} (configured in {self.config_path}: {', '.join(self.aois)})"
             )
         return [self.aois[i] for i in self.aois if i in ids]
 

@@ -111,18 +111,20 @@ def footprint_wkt(d: Detection, crs_units_per_m: float = 1.0) -> str:
 class Store:
     """A connection to the monitor's SQLite database (created and migrated on open)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
         """Open or create the store.
 
         Args:
-            path: The database file; its folder is created if needed.
+            path: The database file; its folder is created if needed. None opens a throw-away in-memory
+                store (used by ``--dry-run`` when nothing is stored yet, so planning writes no file).
 
         Raises:
             MonitorError: The file is not a monitor store or has a newer schema.
         """
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(path or ":memory:", timeout=30.0, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         try:
             self.conn.execute("PRAGMA journal_mode=WAL")

@@ -6,7 +6,7 @@ import pytest
 
 from monitor.config import load_settings
 from monitor.config.loader import default_config_path
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, UsageError
 from tests.conftest import ROOT, write_config
 
 
@@ -66,8 +66,9 @@ def test_typo_and_bad_values_are_all_reported_on_one_line(tmp_path: Path):
 def test_bbox_and_size_rule_checks(tmp_path: Path):
     cfg = _bad_aoi(
         tmp_path,
-        lambda g: g.replace("bbox: [132.30379, 42.85555, 132.37121, 42.90505]", "bbox: [132.4, 42.85, 132.3, 42.9]")
-        .replace("zones: [naval, anchorage]", "zones: [naval, nowhere]"),
+        lambda g: g.replace(
+            "bbox: [132.30379, 42.85555, 132.37121, 42.90505]", "bbox: [132.4, 42.85, 132.3, 42.9]"
+        ).replace("zones: [naval, anchorage]", "zones: [naval, nowhere]"),
     )
     with pytest.raises(ConfigError) as info:
         load_settings(cfg, env={})
@@ -97,5 +98,5 @@ def test_missing_file_and_unknown_source(tmp_path: Path):
 def test_select_unknown_aoi(tmp_path: Path):
     s = load_settings(write_config(tmp_path), env={})
     assert [a.id for a in s.select(["sunan"])] == ["sunan"]
-    with pytest.raises(ConfigError, match="unknown AOI id 'paris'"):
+    with pytest.raises(UsageError, match="--aoi: unknown AOI id 'paris'"):
         s.select(["paris"])
