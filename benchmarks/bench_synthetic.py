@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from monitor.config import load_settings
-from monitor.evaluate import load_truth, score_scenes
+from monitor.evaluate.matching import load_truth, score_scenes
 from monitor.pipeline import Job, make_detector, make_source, process_scene
 from monitor.sources.synthetic.source import truth_path
 

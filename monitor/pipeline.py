@@ -71,9 +71,14 @@ def make_detector(settings: Settings) -> Detector:
     Returns:
         The detector.
     """
-    from monitor.detect.classical import ClassicalDetector
+    det = settings.detector
+    if det.kind == "classical":
+        from monitor.detect.classical import ClassicalDetector
 
-    return ClassicalDetector()
+        return ClassicalDetector()
+    from monitor.detect.cnn.detector import CnnDetector
+
+    return CnnDetector(det.weights)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ import click
 
 from monitor.cli.counts import counts_cmd
 from monitor.cli.detect import detect_cmd
+from monitor.cli.evaluate import evaluate_cmd
 from monitor.cli.run import run_cmd
+from monitor.cli.train import train_cmd
 from monitor.errors import EXIT_SOFTWARE, MonitorError
 
 __all__ = ("cli", "main")
@@ -78,6 +80,8 @@ def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
 cli.add_command(run_cmd)
 cli.add_command(detect_cmd)
 cli.add_command(counts_cmd)
+cli.add_command(train_cmd)
+cli.add_command(evaluate_cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -11,9 +11,8 @@ import click
 from monitor.cli.options import config_option
 from monitor.config.loader import load_settings
 from monitor.config.models import CLASSES
-from monitor.detect.counting import count_by_class, observed_fraction, site_zone
-from monitor.imagery.grid import site_masks
-from monitor.imagery.scene import read_scene
+from monitor.detect.counting import count_by_class
+from monitor.detect.tiling import detect_file_windows
 from monitor.pipeline import make_detector
 from monitor.tables import format_table
 
@@ -21,7 +20,7 @@ __all__ = ("detect_cmd", "detect_file")
 
 
 def detect_file(image: Path, aoi_id: str | None, config: Path | None = None) -> dict[str, Any]:
-    """Detect and count on one GeoTIFF, returning the ``--json`` object of interfaces.md.
+    """Detect and count on one GeoTIFF of any size, returning the ``--json`` object of interfaces.md.
 
     Args:
         image: The scene GeoTIFF.
@@ -32,26 +31,18 @@ def detect_file(image: Path, aoi_id: str | None, config: Path | None = None) -> 
         The JSON-ready result.
     """
     settings = load_settings(config)
-    scene = read_scene(image)
+    aoi = settings.select([aoi_id])[0] if aoi_id else None
     detector = make_detector(settings)
-    if aoi_id is None:
-        detections = detector.detect(scene, None, None)
-        counts, kept = count_by_class(detections, CLASSES)
-        observed = observed_fraction(scene)
-    else:
-        aoi = settings.select([aoi_id])[0]
-        masks = site_masks(aoi, scene.grid)
-        zone = site_zone(aoi, masks)
-        counts, kept = count_by_class(detector.detect(scene, aoi, masks), CLASSES, zone)
-        observed = observed_fraction(scene, zone)
-    epsg = scene.grid.crs.to_epsg()
+    res = detect_file_windows(image, detector, aoi)
+    counts, kept = count_by_class(res.detections, CLASSES)
+    epsg = res.grid.crs.to_epsg()
     return {
         "image": str(image),
-        "sensor": scene.sensor,
-        "crs": f"EPSG:{epsg}" if epsg else scene.grid.crs.to_wkt(),
-        "acquired": scene.acquired.strftime("%Y-%m-%dT%H:%M:%SZ") if scene.acquired else None,
-        "pixel_size_m": round(scene.pixel_size_m, 3),
-        "observed_fraction": round(observed, 4),
+        "sensor": res.sensor,
+        "crs": f"EPSG:{epsg}" if epsg else res.grid.crs.to_wkt(),
+        "acquired": res.acquired.strftime("%Y-%m-%dT%H:%M:%SZ") if res.acquired else None,
+        "pixel_size_m": round(res.pixel_size_m, 3),
+        "observed_fraction": round(res.observed_fraction, 4),
         "model": detector.version,
         "counts": counts,
         "detections": [d.as_json() for d in kept],

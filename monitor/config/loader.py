@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from monitor.config.models import AOIConfig, MonitorConfig, SourceConfig
+from monitor.config.models import AOIConfig, DetectorConfig, MonitorConfig, SourceConfig
 from monitor.errors import ConfigError, UsageError
 
 __all__ = ("Settings", "default_config_path", "format_validation_error", "load_settings", "load_yaml_model")
@@ -99,6 +99,7 @@ class Settings:
     aois: dict[str, AOIConfig]
     data_dir: Path
     source: SourceConfig
+    detector: DetectorConfig = field(default_factory=DetectorConfig)
     aoi_files: dict[str, Path] = field(default_factory=dict)
 
     def select(self, ids: tuple[str, ...] | list[str]) -> list[AOIConfig]:
@@ -187,4 +188,11 @@ def load_settings(config: Path | None = None, env: dict[str, str] | None = None)
         data_dir = Path(env["MONITOR_DATA_DIR"]).expanduser().resolve()
     else:
         data_dir = _resolve(base, cfg.data_dir) or (base / "data").resolve()
-    return Settings(config_path=path, config=cfg, aois=aois, data_dir=data_dir, source=src, aoi_files=files)
+    det = cfg.detector.model_copy(update={"weights": _resolve(base, cfg.detector.weights)})
+    if env.get("MONITOR_DETECTOR"):
+        if env["MONITOR_DETECTOR"] not in ("cnn", "classical"):
+            raise ConfigError(f"MONITOR_DETECTOR: unknown detector {env['MONITOR_DETECTOR']!r} (use cnn or classical)")
+        det = det.model_copy(update={"kind": env["MONITOR_DETECTOR"]})
+    return Settings(
+        config_path=path, config=cfg, aois=aois, data_dir=data_dir, source=src, detector=det, aoi_files=files
+    )

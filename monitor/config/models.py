@@ -168,7 +168,8 @@ class SourceConfig(Frozen):
 class DetectorConfig(Frozen):
     """Which detector counts objects."""
 
-    kind: Literal["classical"] = "classical"
+    kind: Literal["cnn", "classical"] = Field(default="cnn", description="Trained model or classical baseline.")
+    weights: Path | None = Field(default=None, description="Weights bundle (default: shipped in the package).")
 
 
 class MonitorConfig(Frozen):

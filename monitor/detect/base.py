@@ -16,7 +16,8 @@ __all__ = ("Detection", "Detector")
 class Detection:
     """One counted object, with its evidence (where, how big, how sure).
 
-    ``x``/``y`` are in the scene CRS, ``lon``/``lat`` in WGS84, sizes in ground metres, heading in degrees
+    ``x``/``y`` are in the scene CRS, ``lon``/``lat`` in WGS84, ``row``/``col`` fractional pixel indices on the
+    scene grid (the top-left pixel centre is (0, 0)), sizes in ground metres, heading in degrees
     clockwise from north (0-180, the long axis has no direction at 10 m).
     """
 

@@ -34,7 +34,7 @@ def site_zone(aoi: AOIConfig, masks: SiteMasks) -> NDArray[np.bool_]:
 
 
 def _inside(d: Detection, zone: NDArray[np.bool_]) -> bool:
-    r, c = int(np.floor(d.row)), int(np.floor(d.col))
+    r, c = round(d.row), round(d.col)
     if not (0 <= r < zone.shape[0] and 0 <= c < zone.shape[1]):
         return False
     # Objects are counted when any pixel of their 3x3 neighbourhood is in the zone: a ship moored alongside

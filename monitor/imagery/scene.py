@@ -19,6 +19,7 @@ import rasterio
 from affine import Affine
 from numpy.typing import NDArray
 from rasterio.errors import RasterioIOError
+from rasterio.windows import Window
 
 from monitor.config.models import SensorName
 from monitor.errors import InputDataError
@@ -116,11 +117,12 @@ def _infer_sensor(tags: dict[str, str], names: list[str]) -> SensorName:
     raise ValueError(f"band descriptions: need B02, B03, B04 (Sentinel-2) or VV/VH (Sentinel-1), got {names or 'none'}")
 
 
-def read_scene(path: str | os.PathLike[str]) -> Scene:
-    """Read a scene GeoTIFF into physical units.
+def read_scene(path: str | os.PathLike[str], window: Window | None = None) -> Scene:
+    """Read a scene GeoTIFF (or one window of it) into physical units.
 
     Args:
         path: The GeoTIFF.
+        window: Read only this pixel window (for scenes too large to hold at once).
 
     Returns:
         The scene.
@@ -141,8 +143,11 @@ def read_scene(path: str | os.PathLike[str]) -> Scene:
             acquired = _parse_time(tags)
             wanted = S2_BANDS if sensor == "sentinel-2-l2a" else S1_BANDS
             index = {n: i + 1 for i, n in enumerate(names) if n}
-            raw = {n: ds.read(index[n]) for n in (*wanted, "SCL", "dataMask") if n in index}
-            grid = Grid(ds.crs, ds.transform, ds.height, ds.width)
+            raw = {n: ds.read(index[n], window=window) for n in (*wanted, "SCL", "dataMask") if n in index}
+            if window is None:
+                grid = Grid(ds.crs, ds.transform, ds.height, ds.width)
+            else:
+                grid = Grid(ds.crs, ds.window_transform(window), int(window.height), int(window.width))
             dtypes = {n: ds.dtypes[index[n] - 1] for n in raw}
     except RasterioIOError as exc:
         raise InputDataError(f"{p}: cannot open as a GeoTIFF ({exc})") from None
