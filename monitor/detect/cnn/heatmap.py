@@ -86,7 +86,9 @@ def encode(objects: Sequence[TargetObject], shape: tuple[int, int], num_classes:
     return Target(heat, size, heading, offset, mask)
 
 
-def focal_loss(logits: Tensor, target: Tensor, alpha: float = 2.0, beta: float = 4.0) -> Tensor:
+def focal_loss(
+    logits: Tensor, target: Tensor, alpha: float = 2.0, beta: float = 4.0, weight: Tensor | None = None
+) -> Tensor:
     """CenterNet's penalty-reduced focal loss, normalised by the number of object centres.
 
     Args:
@@ -94,6 +96,7 @@ def focal_loss(logits: Tensor, target: Tensor, alpha: float = 2.0, beta: float =
         target: (N, C, h, w) Gaussian targets (1 at centres).
         alpha: Focusing exponent.
         beta: Penalty reduction near centres.
+        weight: (N, 1, h, w) per-cell weight (0 where labels are unknown), or None.
 
     Returns:
         Scalar loss.
@@ -102,6 +105,8 @@ def focal_loss(logits: Tensor, target: Tensor, alpha: float = 2.0, beta: float =
     pos = target.eq(1.0).float()
     pos_loss = -torch.log(p) * (1 - p) ** alpha * pos
     neg_loss = -torch.log(1 - p) * p**alpha * (1 - target) ** beta * (1 - pos)
+    if weight is not None:
+        neg_loss = neg_loss * weight
     n = pos.sum().clamp(min=1.0)
     return (pos_loss.sum() + neg_loss.sum()) / n
 

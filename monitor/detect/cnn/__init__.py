@@ -1,0 +1,1 @@
+"""The trained point detector (CenterNet-style) for landing ships, vessels and aircraft at 10 m."""

@@ -1,0 +1,114 @@
+"""Training a bundle for one or more sensors and writing its model card.
+
+The card travels inside the bundle and beside it as ``<bundle>.card.json``: classes, input bands and their
+normalisation, the training data (synthetic chips, which real ports), hyper-parameters, validation metrics,
+calibrated thresholds, and the code revision that produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from monitor.config.models import CLASSES, SensorName
+from monitor.detect.cnn.inputs import CHANNELS, NORMALISATION
+from monitor.detect.cnn.net import STRIDE
+from monitor.detect.cnn.train import TrainConfig, train_sensor
+from monitor.detect.cnn.weights import SensorModel, load_bundle, save_bundle
+from monitor.errors import UnavailableError
+
+__all__ = ("code_revision", "train_bundle")
+
+_ROOT = Path(__file__).resolve().parents[3]
+
+
+def code_revision() -> str:
+    """The git commit of the code (with ``-dirty`` when the tree has changes), or ``unknown``.
+
+    Returns:
+        The revision string.
+    """
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=_ROOT, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "monitor"], cwd=_ROOT, capture_output=True, text=True)
+        return rev.stdout.strip()[:12] + ("-dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _existing(out: Path) -> tuple[dict[str, SensorModel], dict[str, Any]]:
+    if not out.exists():
+        return {}, {}
+    try:
+        old = load_bundle(out)
+    except UnavailableError:
+        return {}, {}
+    return dict(old.models), dict(old.card)
+
+
+def train_bundle(
+    sensors: list[SensorName],
+    base: TrainConfig,
+    out: Path,
+    checkpoint_dir: Path,
+    real_dir: Path | None,
+    resume: bool = False,
+    progress: bool | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Train each sensor's network and write (or update) a bundle with its model card.
+
+    Args:
+        sensors: Sensors to train.
+        base: Hyper-parameters (``sensor`` is replaced per sensor).
+        out: Bundle file; models of other sensors already in it are kept.
+        checkpoint_dir: Folder for resumable checkpoints.
+        real_dir: Real training ports folder (sen2ships) or None.
+        resume: Continue from checkpoints.
+        progress: Progress bars.
+
+    Returns:
+        (model version, model card).
+    """
+    trained: dict[str, SensorModel] = {}
+    sensor_cards: dict[str, Any] = {}
+    card: dict[str, Any] = {
+        "name": "monitor-cnn",
+        "architecture": f"CenterNet-style encoder-decoder, output stride {STRIDE}, heads: "
+        "class heatmaps, log length/width, heading (sin 2t, cos 2t), sub-cell offset",
+        "classes": list(CLASSES),
+        "input_resolution_m": 10.0,
+        "attribution": "Real training chips contain modified Copernicus Sentinel data 2023 (sen2ships, MIT).",
+    }
+    for sensor in sensors:
+        cfg = replace(base, sensor=sensor)
+        res = train_sensor(cfg, checkpoint_dir / f"checkpoint-{sensor}.pt", real_dir, resume, progress)
+        trained[sensor] = res.model
+        from monitor.detect.cnn.real_chips import HELD_OUT_PORTS
+
+        sensor_cards[sensor] = {
+            "channels": list(CHANNELS[sensor]),
+            "normalisation": NORMALISATION[sensor],
+            "training": asdict(cfg),
+            "synthetic_chips": cfg.steps * cfg.batch_size - round(cfg.steps * cfg.batch_size * cfg.real_fraction)
+            if res.real_ports
+            else cfg.steps * cfg.batch_size,
+            "real_training_ports": list(res.real_ports),
+            "real_held_out_ports": list(HELD_OUT_PORTS) if sensor == "sentinel-2-l2a" else [],
+            "final_loss": sum(res.losses[-50:]) / max(len(res.losses[-50:]), 1),
+            "thresholds": dict(zip(CLASSES, res.model.thresholds, strict=True)),
+            "validation_synthetic": res.validation,
+            "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "code_revision": code_revision(),
+        }
+    # Read the bundle only now, so sensors trained meanwhile by another process into the same file are kept.
+    models, old_card = _existing(out)
+    models.update(trained)
+    card = {**old_card, **card, "sensors": {**old_card.get("sensors", {}), **sensor_cards}}
+    version = save_bundle(out, models, card)
+    card["version"] = version
+    out.with_name(out.name + ".card.json").write_text(json.dumps(card, indent=1, default=str) + "\n")
+    return version, card

@@ -1,0 +1,153 @@
+"""Training chips cut from the real sen2ships port scenes, and the flip/rotation augmentation all chips share.
+
+Only the four :data:`TRAIN_PORTS` may feed training or calibration; the four :data:`HELD_OUT_PORTS` are kept for
+reporting (scored blind with ``shared/tools/score_points.py``) and must never be used to tune anything. Each port is
+read with :func:`monitor.imagery.scene.read_scene` (which honours the file's REFLECTANCE_SCALE tag), resampled to
+10 m ground pixels with :func:`monitor.imagery.resample.to_resolution`, and every labelled box becomes a ``vessel``
+at the box centre. Boxes are axis-aligned and loose, so size and heading are rough: chips carry
+``size_known=False`` and only the heatmap learns from them. Some small boats and ships at naval berths are not
+labelled in sen2ships, so a real chip may hold unlabelled vessels; ``ignore`` is None because where they are is
+unknown, which makes real chips a mild source of false "background" and a reason to keep them a minority.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from monitor.detect.cnn.chip import CLASS_INDEX, Chip
+from monitor.detect.cnn.heatmap import TargetObject
+from monitor.imagery.resample import to_resolution
+from monitor.imagery.scene import Scene, read_scene
+
+__all__ = ("HELD_OUT_PORTS", "TRAIN_PORTS", "augment", "port_objects", "real_chips")
+
+_T = TypeVar("_T", bound=np.generic)
+
+TRAIN_PORTS = ("algiers", "athens", "cartagena", "casablanca")
+HELD_OUT_PORTS = ("genoa", "hedland", "marseille", "valencia")
+
+
+def port_objects(scene: Scene, geojson: Path) -> list[TargetObject]:
+    """Labelled vessels of a port as objects on ``scene``'s pixel grid.
+
+    Args:
+        scene: The port scene on its working (10 m) grid; the boxes' CRS must be the scene's.
+        geojson: The port's sen2ships label file (axis-aligned polygons in the scene CRS).
+
+    Returns:
+        One ``vessel`` per box: centre in pixels, length and width from the box sides in ground metres,
+        heading 0 for a box taller than wide, else 90.
+    """
+    inverse = ~scene.grid.transform
+    metres = scene.pixel_size_m
+    out = []
+    for feature in json.loads(geojson.read_text(encoding="utf-8"))["features"]:
+        ring = np.asarray(feature["geometry"]["coordinates"][0], dtype=np.float64)
+        cols, rows = inverse * (ring[:, 0], ring[:, 1])
+        height, width = (rows.max() - rows.min()) * metres, (cols.max() - cols.min()) * metres
+        out.append(
+            TargetObject(
+                float((rows.max() + rows.min()) / 2),
+                float((cols.max() + cols.min()) / 2),
+                CLASS_INDEX["vessel"],
+                float(max(height, width)),
+                float(min(height, width)),
+                0.0 if height >= width else 90.0,
+            )
+        )
+    return out
+
+
+def _cut(scene: Scene, objects: list[TargetObject], row0: int, col0: int, size: int, origin: str) -> Chip:
+    rows, cols = slice(row0, row0 + size), slice(col0, col0 + size)
+    inside = [
+        dataclasses.replace(o, row=o.row - row0, col=o.col - col0)
+        for o in objects
+        if row0 <= o.row < row0 + size and col0 <= o.col < col0 + size
+    ]
+    bands = {n: np.ascontiguousarray(a[rows, cols]) for n, a in scene.bands.items()}
+    valid = np.ascontiguousarray(scene.valid[rows, cols])
+    return Chip(scene.sensor, bands, valid, inside, None, False, origin)
+
+
+def real_chips(
+    tif: Path, geojson: Path, rng: np.random.Generator, size: int = 96, n_random: int = 8, jitter: float = 0.35
+) -> list[Chip]:
+    """Chips of one sen2ships port: one around every labelled ship plus random background chips.
+
+    Args:
+        tif: The port GeoTIFF.
+        geojson: Its label file.
+        rng: Generator for the jitter and the random chips.
+        size: Chip side in 10 m pixels.
+        n_random: Chips at uniformly random positions (they may hold ships too; all labels are kept).
+        jitter: Largest offset of a ship from its chip's centre, as a fraction of ``size``.
+
+    Returns:
+        Chips at 10 m in reflectance (B02, B03, B04, B08, B11) with ``size_known=False``.
+
+    Raises:
+        ValueError: The scene is smaller than one chip.
+    """
+    scene, _ = to_resolution(read_scene(tif))
+    height, width = scene.grid.shape
+    if height < size or width < size:
+        raise ValueError(f"{tif}: scene is {height} x {width} px at 10 m, smaller than one {size} px chip")
+    objects = port_objects(scene, geojson)
+    origins = []
+    for o in objects:
+        dr, dc = rng.uniform(-jitter, jitter, 2) * size
+        origins.append((round(o.row + dr - size / 2), round(o.col + dc - size / 2)))
+    origins += [
+        (int(rng.integers(0, height - size + 1)), int(rng.integers(0, width - size + 1))) for _ in range(n_random)
+    ]
+    name = tif.stem
+    return [
+        _cut(scene, objects, int(np.clip(r, 0, height - size)), int(np.clip(c, 0, width - size)), size, name)
+        for r, c in origins
+    ]
+
+
+def _turn(arr: NDArray[_T], k: int, flip: bool) -> NDArray[_T]:
+    out = np.rot90(arr, k)
+    return np.ascontiguousarray(out[:, ::-1] if flip else out)
+
+
+def augment(chip: Chip, rng: np.random.Generator) -> Chip:
+    """A random one of the 8 flips and quarter turns of a chip, labels carried along.
+
+    Quarter turns keep Sentinel-1's range and azimuth directions on the image axes, so sidelobe crosses stay
+    axis-aligned as in real scenes.
+
+    Args:
+        chip: A square or rectangular chip (synthetic or real).
+        rng: Generator choosing the turn (0-3 quarter turns counter-clockwise) and a left-right flip.
+
+    Returns:
+        A new chip; the input is not modified.
+    """
+    k, flip = int(rng.integers(0, 4)), bool(rng.integers(0, 2))
+    h, w = chip.valid.shape
+    objects = []
+    for o in chip.objects:
+        row, col, heading, hh, ww = o.row, o.col, o.heading_deg, h, w
+        for _ in range(k):
+            row, col, heading, hh, ww = ww - col, row, heading - 90.0, ww, hh
+        if flip:
+            col, heading = ww - col, -heading
+        objects.append(dataclasses.replace(o, row=row, col=col, heading_deg=heading % 180.0))
+    return Chip(
+        chip.sensor,
+        {n: _turn(a, k, flip) for n, a in chip.bands.items()},
+        _turn(chip.valid, k, flip),
+        objects,
+        None if chip.ignore is None else _turn(chip.ignore, k, flip),
+        chip.size_known,
+        chip.origin,
+    )

@@ -1,0 +1,94 @@
+"""Running the network over an image of any size: overlapping tiles, batched, merged without seams.
+
+Each tile owns a core region (the tile minus half the overlap on every side that has a neighbour); a peak is
+kept only by the tile whose core contains it, so an object on a seam is counted once and always decoded with
+at least ``overlap / 2`` pixels of context around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+
+from monitor.detect.cnn.heatmap import Peak, decode
+from monitor.detect.cnn.net import CenterNet
+
+__all__ = ("predict", "tile_origins")
+
+_MULTIPLE = 8
+
+
+def tile_origins(length: int, tile: int, overlap: int) -> list[int]:
+    """Start offsets of tiles covering ``length`` pixels with at least ``overlap`` pixels shared.
+
+    Args:
+        length: Image size along one axis (at least ``tile``).
+        tile: Tile size.
+        overlap: Minimum overlap between neighbours.
+
+    Returns:
+        Sorted start offsets; the last tile ends exactly at ``length``.
+    """
+    if length <= tile:
+        return [0]
+    step = tile - overlap
+    starts = list(range(0, length - tile, step))
+    starts.append(length - tile)
+    return starts
+
+
+def _core(start: int, tile: int, length: int, overlap: int) -> tuple[float, float]:
+    lo = start + overlap / 2 if start > 0 else -np.inf
+    hi = start + tile - overlap / 2 if start + tile < length else np.inf
+    return float(lo), float(hi)
+
+
+def _batches(items: Sequence[tuple[int, int]], size: int) -> Iterator[Sequence[tuple[int, int]]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def predict(
+    net: CenterNet,
+    x: NDArray[np.float32],
+    thresholds: Sequence[float],
+    tile: int = 512,
+    overlap: int = 64,
+    batch: int = 4,
+) -> list[Peak]:
+    """Detect peaks over a whole (C, H, W) input.
+
+    Args:
+        net: The network (in eval mode).
+        x: Normalised input channels.
+        thresholds: Minimum score per class.
+        tile: Tile size (a multiple of 8).
+        overlap: Pixels shared by neighbouring tiles.
+        batch: Tiles per forward pass (bounds memory).
+
+    Returns:
+        Peaks in input pixel coordinates, each object once.
+    """
+    _, h, w = x.shape
+    ph = max(-(-h // _MULTIPLE) * _MULTIPLE, min(tile, -(-h // _MULTIPLE) * _MULTIPLE))
+    pw = max(-(-w // _MULTIPLE) * _MULTIPLE, min(tile, -(-w // _MULTIPLE) * _MULTIPLE))
+    if (ph, pw) != (h, w):
+        x = np.pad(x, ((0, 0), (0, ph - h), (0, pw - w)), mode="reflect" if min(h, w) > 1 else "edge")
+    th, tw = min(tile, ph), min(tile, pw)
+    origins = [(r, c) for r in tile_origins(ph, th, overlap) for c in tile_origins(pw, tw, overlap)]
+    peaks: list[Peak] = []
+    with torch.inference_mode():
+        for group in _batches(origins, batch):
+            stack = np.stack([x[:, r : r + th, c : c + tw] for r, c in group])
+            out = net(torch.from_numpy(stack))
+            for (r, c), found in zip(group, decode(out, thresholds), strict=True):
+                r_lo, r_hi = _core(r, th, ph, overlap)
+                c_lo, c_hi = _core(c, tw, pw, overlap)
+                for p in found:
+                    row, col = p.row + r, p.col + c
+                    if r_lo <= row < r_hi and c_lo <= col < c_hi and row < h and col < w:
+                        peaks.append(Peak(row, col, p.class_index, p.score, p.length_m, p.width_m, p.heading_deg))
+    return peaks
