@@ -37,7 +37,8 @@ typecheck: $(STAMP)
 
 ## Accuracy and speed benchmarks (results go in the README).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_baseline.py
+	$(BIN)/python benchmarks/bench_detector.py
+	$(BIN)/python benchmarks/bench_speed.py
 
 clean-data:
 	rm -rf data/

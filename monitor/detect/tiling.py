@@ -9,7 +9,7 @@ window. With an AOI, only objects inside its counting zone count, and the observ
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +53,12 @@ def _core(start: int, size: int, total: int, overlap: int) -> tuple[int, int]:
 
 
 def detect_file_windows(
-    path: Path, detector: Detector, aoi: AOIConfig | None = None, window: int = 2048, overlap: int = 128
+    path: Path,
+    detector: Detector,
+    aoi: AOIConfig | None = None,
+    window: int = 2048,
+    overlap: int = 128,
+    single_max: int = LARGE_SIDE,
 ) -> FileResult:
     """Detect objects in a GeoTIFF window by window (one window when it is at most ``LARGE_SIDE`` px).
 
@@ -63,6 +68,7 @@ def detect_file_windows(
         aoi: Optional site: its layout is rasterised per window and only its counting zone counts.
         window: Window side for large files.
         overlap: Pixels shared by neighbouring windows (more than the longest object).
+        single_max: Files up to this many pixels a side are read as one window.
 
     Returns:
         The detections (row/col on the whole image grid) and what the JSON output reports.
@@ -73,7 +79,7 @@ def detect_file_windows(
             full = Grid(ds.crs, ds.transform, height, width)
     except RasterioIOError as exc:
         raise InputDataError(f"{path}: cannot open as a GeoTIFF ({exc})") from None
-    if max(height, width) <= LARGE_SIDE:
+    if max(height, width) <= single_max:
         window = max(height, width)
     kept: list[Detection] = []
     seen = total = 0
@@ -97,20 +103,6 @@ def detect_file_windows(
             total += int(core.sum())
             for d in found:
                 if r0 <= d.row + 0.5 < r1 and c0 <= d.col + 0.5 < c1:
-                    kept.append(
-                        Detection(
-                            d.object_class,
-                            d.score,
-                            d.x,
-                            d.y,
-                            d.lon,
-                            d.lat,
-                            d.length_m,
-                            d.width_m,
-                            d.heading_deg,
-                            d.row + r,
-                            d.col + c,
-                        )
-                    )
+                    kept.append(replace(d, row=d.row + r, col=d.col + c))
     kept.sort(key=lambda d: -d.score)
     return FileResult(kept, seen / total if total else 0.0, sensor, acquired, full)

@@ -1,0 +1,101 @@
+"""Accuracy of the trained CNN beside the classical baseline, in one run (the README's issue-3 tables).
+
+1. Synthetic held-out set: every Nth acquisition of the default scenario rendered with a seed no training run
+   uses (monitor.evaluate.runs.HELD_OUT_SEED), both sites and sensors, scored per class: precision, recall, F1,
+   and the mean absolute count error per scene.
+2. Real held-out ports (genoa, hedland, marseille, valencia; never used for training or tuning): each detector
+   runs without an AOI, as the blind test does, its `monitor detect --json`-shaped output is written beside a copy
+   of the labels and scored with ../shared/tools/score_points.py (classes landing_ship,vessel).
+
+Usage: python benchmarks/bench_detector.py [--every N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from monitor.config import load_settings
+from monitor.detect.cnn.real_chips import HELD_OUT_PORTS
+from monitor.evaluate.runs import DEFAULT_REAL_DIR, evaluate_synthetic
+from monitor.imagery.scene import read_scene
+from monitor.pipeline import make_detector
+
+ROOT = Path(__file__).resolve().parents[1]
+SCORER = ROOT.parent / "shared" / "tools" / "score_points.py"
+
+
+def _ports(det, tmp: Path) -> list[str]:
+    out = tmp / det.version
+    out.mkdir()
+    for port in HELD_OUT_PORTS:
+        tif = DEFAULT_REAL_DIR / f"{port}.tif"
+        dets = det.detect(read_scene(tif), None, None)
+        (out / f"{port}.pred.json").write_text(json.dumps({"detections": [d.as_json() for d in dets]}))
+        shutil.copy(tif.with_suffix(".geojson"), out / f"{port}.geojson")
+    res = subprocess.run(
+        [sys.executable, str(SCORER), str(out), "--classes", "landing_ship,vessel"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return res.stdout.strip().splitlines()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--every", type=int, default=2)
+    args = ap.parse_args(argv)
+    settings = load_settings(ROOT / "configs" / "monitor.yaml", env={})
+    syn = [
+        "| model | site | sensor | class | TP | FP | FN | precision | recall | F1 | count MAE/scene |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    real = ["| model | port | boxes | predictions | TP |", "|---|---|---|---|---|"]
+    totals = []
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("cnn", "classical"):
+            s = replace(settings, detector=settings.detector.model_copy(update={"kind": kind}))
+            det = make_detector(s)
+            for (aoi, sensor, cls), sc in evaluate_synthetic(s, det, args.every).items():
+                syn.append(
+                    f"| {det.version} | {aoi} | {sensor} | {cls} | {sc.tp} | {sc.fp} | {sc.fn} |"
+                    f" {sc.precision:.2f} | {sc.recall:.2f} | {sc.f1:.2f} | {sc.count_mae:.2f} |"
+                )
+            if DEFAULT_REAL_DIR.is_dir():
+                lines = _ports(det, Path(tmp))
+                for line in lines[:-1]:
+                    name, rest = line.split(": ")
+                    kv = dict(p.split("=") for p in rest.split())
+                    real.append(f"| {det.version} | {name} | {kv['boxes']} | {kv['preds']} | {kv['tp']} |")
+                totals.append(f"- `{det.version}`: {lines[-1]}")
+            print(f"{kind} done", file=sys.stderr, flush=True)
+    text = "\n".join(
+        [
+            f"Synthetic held-out scenes (every {args.every}th acquisition), {time.perf_counter() - t0:.0f} s in all:",
+            "",
+            *syn,
+            "",
+            "Real held-out ports (score_points.py, classes landing_ship+vessel):",
+            "",
+            *real,
+            "",
+            *totals,
+            "",
+        ]
+    )
+    print(text)
+    (ROOT / "benchmarks" / "results" / "detector.md").write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
