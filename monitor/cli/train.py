@@ -9,6 +9,7 @@ import click
 from monitor.cli.options import config_option
 from monitor.config.loader import load_settings
 from monitor.config.models import SENSORS, SensorName
+from monitor.errors import UsageError
 from monitor.evaluate.runs import DEFAULT_REAL_DIR
 
 __all__ = ("train_cmd",)
@@ -32,6 +33,9 @@ __all__ = ("train_cmd",)
 )
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Bundle to write.")
 @click.option("--resume", is_flag=True, help="Continue from the last checkpoint.")
+@click.option(
+    "--calibrate-real", is_flag=True, help="Only re-choose the no-AOI operating point of --out on the training ports."
+)
 def train_cmd(
     config: Path | None,
     sensors: tuple[str, ...],
@@ -43,6 +47,7 @@ def train_cmd(
     real_dir: Path | None,
     out: Path | None,
     resume: bool,
+    calibrate_real: bool,
 ) -> None:
     """Train the detector (default: both sensors) and write <data>/models/monitor-cnn.pt plus its model card."""
     from monitor.detect.cnn.card import train_bundle
@@ -54,6 +59,13 @@ def train_cmd(
     out = out or models_dir / "monitor-cnn.pt"
     if real_dir is None and DEFAULT_REAL_DIR.is_dir():
         real_dir = DEFAULT_REAL_DIR
+    if calibrate_real:
+        from monitor.detect.cnn.card import calibrate_unsited
+
+        if real_dir is None:
+            raise UsageError("--calibrate-real needs --real-dir (the sen2ships folder)")
+        click.echo(f"{out}: {calibrate_unsited(out, real_dir)}")
+        return
     base = TrainConfig(
         sensor=chosen[0], steps=steps, batch_size=batch_size, lr=lr, seed=seed, real_fraction=real_fraction
     )

@@ -104,3 +104,13 @@ def test_tiled_inference_matches_one_big_tile_and_counts_seam_objects_once():
     assert len(whole) == len(tiled)
     for p in tiled:
         assert any(abs(p.row - q.row) <= 1.5 and abs(p.col - q.col) <= 1.5 for q in whole), (p, key)
+
+
+def test_merge_hulls_keeps_one_peak_per_long_hull_but_separate_neighbours():
+    from monitor.detect.cnn.heatmap import Peak
+    from monitor.detect.cnn.tiles import merge_hulls
+
+    bow_stern = [Peak(50.0, 50.0, 1, 0.9, 150.0, 20.0, 0.0), Peak(56.0, 50.0, 1, 0.5, 60.0, 12.0, 0.0)]
+    side_by_side = [Peak(20.0, 20.0, 1, 0.8, 110.0, 15.0, 0.0), Peak(20.0, 24.0, 1, 0.7, 110.0, 15.0, 0.0)]
+    kept = merge_hulls(bow_stern + side_by_side)
+    assert [(p.row, p.col) for p in kept] == [(50.0, 50.0), (20.0, 20.0), (20.0, 24.0)]

@@ -21,7 +21,7 @@ from monitor.detect.cnn.train import TrainConfig, train_sensor
 from monitor.detect.cnn.weights import SensorModel, load_bundle, save_bundle
 from monitor.errors import UnavailableError
 
-__all__ = ("code_revision", "train_bundle")
+__all__ = ("calibrate_unsited", "code_revision", "train_bundle")
 
 _ROOT = Path(__file__).resolve().parents[3]
 
@@ -111,4 +111,39 @@ def train_bundle(
     version = save_bundle(out, models, card)
     card["version"] = version
     out.with_name(out.name + ".card.json").write_text(json.dumps(card, indent=1, default=str) + "\n")
+    if "sentinel-2-l2a" in sensors and real_dir is not None:
+        calibrate_unsited(out, real_dir)
+        card = load_bundle(out).card
+        version = load_bundle(out).version
     return version, card
+
+
+def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
+    """Choose and store the Sentinel-2 no-AOI operating point of a bundle on the real training ports.
+
+    Args:
+        out: Bundle file (rewritten with the operating point in its card; the version changes).
+        real_dir: The sen2ships folder.
+
+    Returns:
+        The chosen operating point with its scores on the training ports.
+    """
+    from monitor.detect.cnn.detector import CnnDetector
+    from monitor.detect.cnn.operating import choose_unsited
+    from monitor.detect.cnn.real_chips import TRAIN_PORTS
+
+    det = CnnDetector(out)
+    sensor = "sentinel-2-l2a"
+    det.bundle.card.setdefault("sensors", {}).setdefault(sensor, {})["unsited"] = {}
+    model = det.bundle.models[sensor]
+    floor = min(model.thresholds[:2])
+    chosen = choose_unsited(
+        lambda scene: [d for d in det.detect(scene, None, None) if d.score >= floor], real_dir, TRAIN_PORTS
+    )
+    chosen["tuned_on"] = ",".join(TRAIN_PORTS)  # type: ignore[assignment]
+    card = det.bundle.card
+    card["sensors"][sensor]["unsited"] = chosen
+    version = save_bundle(out, det.bundle.models, card)
+    card["version"] = version
+    out.with_name(out.name + ".card.json").write_text(json.dumps(card, indent=1, default=str) + "\n")
+    return chosen

@@ -1,10 +1,14 @@
 """The trained detector behind the :class:`~monitor.detect.base.Detector` interface.
 
 Scenes are resampled to 10 m, normalised, run through the sensor's network in overlapping tiles, and decoded
-into objects with class, size and heading. With an AOI, its size rules refine classes within the model's family
-(ships or aircraft): the model's class stands when the AOI's rule for that class accepts the object's size and
-zone; otherwise the first other rule of the family that accepts it applies; an object no rule accepts is
-dropped. That is how Dunai turns a landing-ship-sized hull at the cargo quay into a ``vessel``.
+into objects with class, size and heading. With an AOI, the model decides the family (ship or aircraft) and the
+size; the site's ordered size rules then decide the class from the predicted length, width and zone, first match
+wins, and an object no rule accepts is dropped. At 10 m a 112 m landing ship and a 110 m warship or cargo ship
+look alike, so the berth (a site fact) is the better judge: Dunai's rules make a landing-ship-sized hull a
+``landing_ship`` only at the naval berths.
+
+Without an AOI the bundle's ``unsited`` operating point applies (a minimum score and length chosen on the real
+training ports, whose labels leave out small boats), and peaks lying on a stronger object's footprint are merged.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES, AOICo
 from monitor.detect.base import Detection
 from monitor.detect.cnn.heatmap import Peak
 from monitor.detect.cnn.inputs import to_input
-from monitor.detect.cnn.tiles import predict
+from monitor.detect.cnn.tiles import merge_hulls, predict
 from monitor.detect.cnn.weights import Bundle, load_bundle, sensor_model
 from monitor.detect.measure import classify
 from monitor.imagery.grid import SiteMasks, site_masks, to_lonlat
@@ -60,13 +64,18 @@ class CnnDetector:
         if aoi is not None and (masks is None or masks.grid != work.grid):
             masks = site_masks(aoi, work.grid)
         x = to_input(work.sensor, work.bands)
-        peaks = predict(model.net, x, model.thresholds, tile=self.tile, batch=self.batch)
+        unsited = self.bundle.card.get("sensors", {}).get(scene.sensor, {}).get("unsited", {})
+        peaks = merge_hulls(predict(model.net, x, model.thresholds, tile=self.tile, batch=self.batch))
         kept: list[tuple[Peak, str]] = []
         for p in peaks:
             r, c = int(p.row), int(p.col)
             if not work.valid[min(r, work.grid.height - 1), min(c, work.grid.width - 1)]:
                 continue
             cls: str = CLASSES[p.class_index]
+            if aoi is None and (
+                p.score < unsited.get("min_score", 0.0) or p.length_m < unsited.get("min_length_m", 0.0)
+            ):
+                continue
             if aoi is not None and masks is not None:
                 refined = self._refine(p, cls, aoi, masks.zone_names_at(r, c))
                 if refined is None:
@@ -77,9 +86,6 @@ class CnnDetector:
 
     @staticmethod
     def _refine(p: Peak, cls: str, aoi: AOIConfig, zones: set[str]) -> str | None:
-        own = [r for r in aoi.size_rules if r.object_class == cls]
-        if classify(p.length_m, p.width_m, zones, own, [cls]) is not None:
-            return cls
         family = SHIP_CLASSES if cls in SHIP_CLASSES else AIRCRAFT_CLASSES
         return classify(p.length_m, p.width_m, zones, aoi.size_rules, family)
 

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from monitor.detect.cnn.heatmap import Peak, decode
 from monitor.detect.cnn.net import CenterNet
 
-__all__ = ("predict", "tile_origins")
+__all__ = ("merge_hulls", "predict", "tile_origins")
 
 _MULTIPLE = 8
 
@@ -92,3 +92,31 @@ def predict(
                     if r_lo <= row < r_hi and c_lo <= col < c_hi and row < h and col < w:
                         peaks.append(Peak(row, col, p.class_index, p.score, p.length_m, p.width_m, p.heading_deg))
     return peaks
+
+
+def merge_hulls(peaks: Sequence[Peak], pixel_m: float = 10.0, margin_m: float = 10.0) -> list[Peak]:
+    """Drop weaker peaks that lie on a stronger object's footprint (one long hull can raise two peaks).
+
+    A peak is suppressed when its centre falls inside the oriented rectangle of a higher-scoring peak of the
+    same family (ships or aircraft share the rule), grown by ``margin_m`` across its axis.
+
+    Args:
+        peaks: Peaks in pixel coordinates.
+        pixel_m: Ground metres per pixel.
+        margin_m: Extra half-width in metres.
+
+    Returns:
+        The kept peaks, best first.
+    """
+    kept: list[Peak] = []
+    for p in sorted(peaks, key=lambda q: -q.score):
+        for k in kept:
+            h = np.radians(k.heading_deg)
+            dy, dx = (k.row - p.row) * pixel_m, (p.col - k.col) * pixel_m
+            along = abs(dx * np.sin(h) + dy * np.cos(h))
+            across = abs(dx * np.cos(h) - dy * np.sin(h))
+            if along <= k.length_m / 2 and across <= k.width_m / 2 + margin_m:
+                break
+        else:
+            kept.append(p)
+    return kept

@@ -30,7 +30,7 @@ __all__ = ("TrainConfig", "TrainResult", "calibrate", "train_sensor")
 
 log = logging.getLogger("monitor.train")
 _VALIDATION_SEED_OFFSET = 1_000_003
-_THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.15, 0.8, 0.05))
+_THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.15, 0.8, 0.05))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
@@ -47,9 +48,14 @@ class Bundle:
 def _to_payload(models: dict[str, SensorModel], card: dict[str, Any]) -> dict[str, Any]:
     return {
         "format": FORMAT,
-        "card": card,
+        # Through JSON so the card holds only plain types: weights-only loading refuses anything else.
+        "card": json.loads(json.dumps(card, default=float)),
         "models": {
-            s: {"config": asdict(m.net.cfg), "state": m.net.state_dict(), "thresholds": list(m.thresholds)}
+            s: {
+                "config": asdict(m.net.cfg),
+                "state": m.net.state_dict(),
+                "thresholds": [float(t) for t in m.thresholds],
+            }
             for s, m in models.items()
         },
     }
