@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from monitor.detect.cnn.synth_fleet import Item
 from monitor.detect.cnn.synth_layout import Line, unit
 from monitor.detect.cnn.synth_textures import SPECTRA, choose
-from monitor.sources.synthetic.objects import Patch
+from monitor.sources.synthetic.objects import Patch, patch_window
 
 __all__ = ("Wake", "paint_lines", "paint_objects_s1", "paint_objects_s2", "paint_wakes", "segment")
 
@@ -73,20 +73,6 @@ def _look(rng: np.random.Generator, item: Item) -> dict[str, F32]:
     return {"hull": hull, "super": white if rng.uniform() < 0.8 else hull * 1.6, "cargo": cargo}
 
 
-def _window(patch: Patch, shape: tuple[int, ...]) -> tuple[slice, slice, slice, slice] | None:
-    nr, nc = next(iter(patch.parts.values())).shape
-    r0, c0 = max(patch.row0, 0), max(patch.col0, 0)
-    r1, c1 = min(patch.row0 + nr, shape[-2]), min(patch.col0 + nc, shape[-1])
-    if r0 >= r1 or c0 >= c1:
-        return None
-    return (
-        slice(r0, r1),
-        slice(c0, c1),
-        slice(r0 - patch.row0, r1 - patch.row0),
-        slice(c0 - patch.col0, c1 - patch.col0),
-    )
-
-
 def _shifted(arr: F32, dr: float, dc: float) -> F32:
     """``arr`` moved by (dr, dc) pixels with bilinear weights, zero-filled (a cheap ``ndimage.shift``)."""
     out = np.zeros_like(arr)
@@ -116,7 +102,7 @@ def paint_objects_s2(
     """
     for patch, item in zip(patches, items, strict=True):
         look = _look(rng, item)
-        win = _window(patch, refl.shape)
+        win = patch_window(patch, refl.shape)
         if win is None:
             continue
         rs, cs, pr, pc = win
@@ -150,7 +136,7 @@ def paint_objects_s1(sigma0: F32, patches: list[Patch], items: list[Item], rng: 
         rng: Chip generator.
     """
     for patch, item in zip(patches, items, strict=True):
-        win = _window(patch, sigma0.shape)
+        win = patch_window(patch, sigma0.shape)
         if win is None:
             continue
         rs, cs, pr, pc = win

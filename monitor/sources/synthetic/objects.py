@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from monitor.sources.synthetic.catalogue import CATALOGUE, PlacedObject
 from monitor.sources.synthetic.noise import keyed_rng
 
-__all__ = ("SUPERSAMPLE", "Patch", "draw", "paint_s1", "paint_s2")
+__all__ = ("SUPERSAMPLE", "Patch", "draw", "paint_s1", "paint_s2", "patch_window")
 
 SUPERSAMPLE = 5
 _AIRCRAFT_HEIGHT_M = 5.0
@@ -117,10 +117,19 @@ def draw(objects: list[PlacedObject], px: float, sun: tuple[float, float] | None
     return patches
 
 
-def _window(patch: Patch, shape: tuple[int, int]) -> tuple[slice, slice, slice, slice] | None:
-    n = next(iter(patch.parts.values())).shape[0]
+def patch_window(patch: Patch, shape: tuple[int, ...]) -> tuple[slice, slice, slice, slice] | None:
+    """Where a patch lands on an image: (image rows, image cols, patch rows, patch cols), clipped to the image.
+
+    Args:
+        patch: The drawn patch.
+        shape: Image shape; its last two entries are (rows, cols).
+
+    Returns:
+        The slices, or None when the patch lies wholly outside.
+    """
+    nr, nc = next(iter(patch.parts.values())).shape
     r0, c0 = max(patch.row0, 0), max(patch.col0, 0)
-    r1, c1 = min(patch.row0 + n, shape[0]), min(patch.col0 + n, shape[1])
+    r1, c1 = min(patch.row0 + nr, shape[-2]), min(patch.col0 + nc, shape[-1])
     if r0 >= r1 or c0 >= c1:
         return None
     return (
@@ -153,7 +162,7 @@ def paint_s2(bands: NDArray[np.float32], patches: list[Patch]) -> None:
         patches: Output of :func:`draw`.
     """
     for patch in patches:
-        win = _window(patch, bands.shape[1:])
+        win = patch_window(patch, bands.shape)
         if win is None:
             continue
         rs, cs, pr, pc = win
@@ -176,7 +185,7 @@ def paint_s1(bands: NDArray[np.float32], patches: list[Patch]) -> None:
         patches: Output of :func:`draw`.
     """
     for patch in patches:
-        win = _window(patch, bands.shape[1:])
+        win = patch_window(patch, bands.shape)
         if win is None:
             continue
         rs, cs, pr, pc = win
