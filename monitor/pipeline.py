@@ -31,6 +31,7 @@ __all__ = (
     "Job",
     "RunSummary",
     "SceneResult",
+    "default_until",
     "make_detector",
     "make_source",
     "plan_jobs",
@@ -174,13 +175,21 @@ def process_scene(job: Job, source: Source, detector: Detector, data_dir: Path) 
     )
 
 
-def _default_until(source: Source, today: dt.date) -> dt.date:
+def default_until(source: Source, today: dt.date) -> dt.date:
+    """The last date a run covers when ``--until`` is not given.
+
+    Args:
+        source: The scene source.
+        today: Today's date (UTC).
+
+    Returns:
+        The end of the scenario for a source that has one (the synthetic source), else today.
+    """
     end = getattr(source, "end", None)
     return end if isinstance(end, dt.date) else today
 
 
 def plan_jobs(
-    settings: Settings,
     aois: Sequence[AOIConfig],
     source: Source,
     store: Store,
@@ -192,7 +201,6 @@ def plan_jobs(
     """Discover acquisitions and keep those not yet stored for ``model`` and not too cloudy.
 
     Args:
-        settings: Resolved settings.
         aois: AOIs to cover.
         source: Scene source.
         store: The store.
@@ -205,7 +213,7 @@ def plan_jobs(
         Jobs, oldest first.
     """
     today = dt.datetime.now(dt.UTC).date()
-    end = until or _default_until(source, today)
+    end = until or default_until(source, today)
     summary.until = end
     done = store.processed_ids(model)
     jobs: list[Job] = []
@@ -267,7 +275,7 @@ def run(
     summary = RunSummary(run_id=None)
     if dry_run:
         with Store(db if db.exists() else None) as store:
-            summary.jobs = plan_jobs(settings, aois, source, store, detector.version, since, until, summary)
+            summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
         return summary
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.data_dir / "monitor.lock"), timeout=0)
@@ -277,7 +285,7 @@ def run(
         raise TransientError(f"{settings.data_dir / 'monitor.lock'}: another monitor run holds the lock") from None
     try:
         with Store(db) as store:
-            summary.jobs = plan_jobs(settings, aois, source, store, detector.version, since, until, summary)
+            summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
             summary.run_id = store.start_run(command, source.name)
             _process_all(store, summary, source, detector, settings.data_dir, progress)
             return summary

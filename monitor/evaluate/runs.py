@@ -9,6 +9,7 @@ the blind tests use.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from monitor.config.loader import Settings
 from monitor.detect.base import Detection, Detector
 from monitor.evaluate.matching import ClassScore, load_truth, score_scenes
 from monitor.imagery.scene import read_scene
-from monitor.pipeline import Job, make_source, process_scene
+from monitor.pipeline import Job, default_until, make_source, process_scene
 
 __all__ = ("DEFAULT_REAL_DIR", "PortScore", "evaluate_ports", "evaluate_synthetic", "score_port")
 
@@ -45,7 +46,7 @@ def evaluate_synthetic(
     held = settings.source.model_copy(update={"seed": seed})
     source = make_source(replace(settings, source=held))
     out: dict[tuple[str, str, str], ClassScore] = {}
-    end = getattr(source, "end")  # noqa: B009 - only the synthetic source has a scenario end
+    end = default_until(source, dt.datetime.now(dt.UTC).date())
     with tempfile.TemporaryDirectory() as tmp:
         for aoi in settings.aois.values():
             for sensor in aoi.sensors:
