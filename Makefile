@@ -20,7 +20,7 @@ run: $(STAMP)
 
 ## The full suite CI runs: lint, type check, every test.
 test: $(STAMP)
-	$(BIN)/ruff check monitor tests benchmarks
+	$(BIN)/ruff check monitor tests benchmarks scripts
 	$(BIN)/mypy monitor
 	$(BIN)/python -m pytest -q
 
@@ -29,8 +29,8 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow" -x
 
 lint: $(STAMP)
-	$(BIN)/ruff check monitor tests benchmarks
-	$(BIN)/ruff format --check monitor tests benchmarks
+	$(BIN)/ruff check monitor tests benchmarks scripts
+	$(BIN)/ruff format --check monitor tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy monitor

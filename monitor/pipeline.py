@@ -56,7 +56,7 @@ def make_source(settings: Settings) -> Source:
     """
     src = settings.source
     if src.kind == "synthetic":
-        from monitor.sources.synthetic import SyntheticSource
+        from monitor.sources.synthetic.source import SyntheticSource
 
         assert src.scenario is not None
         return SyntheticSource(src.scenario, seed=src.seed)

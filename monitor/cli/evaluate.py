@@ -18,22 +18,30 @@ from monitor.tables import format_table
 __all__ = ("evaluate_all", "evaluate_cmd")
 
 
-def evaluate_all(config: Path | None, detectors: list[str], every: int, real_dir: Path | None) -> dict[str, Any]:
+def evaluate_all(
+    config: Path | None, detectors: list[str], every: int, real_dir: Path | None, weights: Path | None = None
+) -> dict[str, Any]:
     """Evaluate each detector on synthetic held-out scenes and real held-out ports.
+
+    The CNN is scored on the ports its model card lists as held out (none for a bundle trained on every port);
+    the classical baseline, which learns nothing, on the default held-out four.
 
     Args:
         config: Config file.
         detectors: Detector kinds (``cnn``, ``classical``).
         every: Use every Nth synthetic acquisition.
         real_dir: The sen2ships folder, or None to skip real ports.
+        weights: CNN bundle to evaluate instead of the configured one.
 
     Returns:
         ``{"synthetic": [...rows], "ports": [...rows]}``.
     """
-    from monitor.detect.cnn.real_chips import HELD_OUT_PORTS
+    from monitor.detect.cnn.real_chips import held_out_ports
     from monitor.evaluate.runs import evaluate_ports, evaluate_synthetic
 
     settings = load_settings(config)
+    if weights is not None:
+        settings = replace(settings, detector=settings.detector.model_copy(update={"weights": weights}))
     synthetic: list[dict[str, Any]] = []
     ports: list[dict[str, Any]] = []
     for kind in detectors:
@@ -56,7 +64,7 @@ def evaluate_all(config: Path | None, detectors: list[str], every: int, real_dir
                 }
             )
         if real_dir is not None:
-            for p in evaluate_ports(real_dir, HELD_OUT_PORTS, det):
+            for p in evaluate_ports(real_dir, held_out_ports(det), det):
                 ports.append(
                     {"model": det.version, "port": p.port, "boxes": p.boxes, "tp": p.tp, "fp": p.fp, "fn": p.fn}
                 )
@@ -80,11 +88,24 @@ def evaluate_all(config: Path | None, detectors: list[str], every: int, real_dir
     default=None,
     help="sen2ships folder (default ../shared/data/sen2ships when present).",
 )
+@click.option(
+    "--weights",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="CNN bundle to evaluate (default: the configured one).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def evaluate_cmd(config: Path | None, detectors: tuple[str, ...], every: int, real_dir: Path | None, fmt: str) -> None:
+def evaluate_cmd(
+    config: Path | None,
+    detectors: tuple[str, ...],
+    every: int,
+    real_dir: Path | None,
+    weights: Path | None,
+    fmt: str,
+) -> None:
     """Precision, recall, F1 and count error per class; vessel scores per held-out real port."""
     real_dir = real_dir or (DEFAULT_REAL_DIR if DEFAULT_REAL_DIR.is_dir() else None)
-    res = evaluate_all(config, list(detectors), every, real_dir)
+    res = evaluate_all(config, list(detectors), every, real_dir, weights)
     if fmt == "json":
         click.echo(json.dumps(res, indent=1))
         return

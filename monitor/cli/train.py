@@ -31,6 +31,29 @@ __all__ = ("train_cmd",)
     default=None,
     help="Real Sentinel-2 ports (sen2ships); only the training ports are used. Default: ../shared/data/sen2ships.",
 )
+@click.option(
+    "--real-ports",
+    default=None,
+    help="Comma-separated sen2ships ports to train on, or 'all' (default: the four training ports).",
+)
+@click.option(
+    "--save-real-pool",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Only write the real chips of --real-ports to this .npz (usable as --real-dir where the ports are not).",
+)
+@click.option("--arch", type=click.Choice(["resunet", "unet3"]), default="resunet", show_default=True)
+@click.option(
+    "--real-background", type=click.IntRange(0), default=8, show_default=True, help="Random real chips per port."
+)
+@click.option(
+    "--init-from",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Fine-tune: start each sensor from this bundle's network.",
+)
+@click.option("--device", default="cpu", show_default=True, help="Torch device for the network (cpu, cuda).")
+@click.option("--workers", type=click.IntRange(0), default=0, show_default=True, help="Chip-making processes.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Bundle to write.")
 @click.option("--resume", is_flag=True, help="Continue from the last checkpoint.")
 @click.option(
@@ -45,12 +68,20 @@ def train_cmd(
     seed: int,
     real_fraction: float,
     real_dir: Path | None,
+    real_ports: str | None,
+    save_real_pool: Path | None,
+    arch: str,
+    real_background: int,
+    init_from: Path | None,
+    device: str,
+    workers: int,
     out: Path | None,
     resume: bool,
     calibrate_real: bool,
 ) -> None:
     """Train the detector (default: both sensors) and write <data>/models/monitor-cnn.pt plus its model card."""
     from monitor.detect.cnn.card import train_bundle
+    from monitor.detect.cnn.real_chips import ALL_PORTS
     from monitor.detect.cnn.train import TrainConfig
 
     settings = load_settings(config)
@@ -59,6 +90,17 @@ def train_cmd(
     out = out or models_dir / "monitor-cnn.pt"
     if real_dir is None and DEFAULT_REAL_DIR.is_dir():
         real_dir = DEFAULT_REAL_DIR
+    ports = _ports(real_ports, ALL_PORTS)
+    if save_real_pool is not None:
+        from monitor.detect.cnn.batches import ChipStream
+        from monitor.detect.cnn.real_chips import save_pool
+
+        if real_dir is None:
+            raise UsageError("--save-real-pool needs --real-dir (the sen2ships folder)")
+        stream = ChipStream("sentinel-2-l2a", seed, 96, real_dir, real_fraction or 0.25, ports, real_background)
+        save_pool(save_real_pool, stream.real)
+        click.echo(f"{save_real_pool}: {len(stream.real)} chips of {', '.join(stream.real_ports)}")
+        return
     if calibrate_real:
         from monitor.detect.cnn.card import calibrate_unsited
 
@@ -67,11 +109,34 @@ def train_cmd(
         click.echo(f"{out}: {calibrate_unsited(out, real_dir)}")
         return
     base = TrainConfig(
-        sensor=chosen[0], steps=steps, batch_size=batch_size, lr=lr, seed=seed, real_fraction=real_fraction
+        sensor=chosen[0],
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        real_fraction=real_fraction,
+        arch="resunet" if arch == "resunet" else "unet3",
+        real_ports=ports,
+        real_background=real_background,
+        init_from=str(init_from) if init_from else None,
     )
-    version, card = train_bundle(chosen, base, out, models_dir / "checkpoints", real_dir, resume)
+    version, card = train_bundle(
+        chosen, base, out, models_dir / "checkpoints", real_dir, resume, device=device, workers=workers
+    )
     click.echo(f"{out}  {version}")
     for sensor in chosen:
         val = card["sensors"][sensor]["validation_synthetic"]
         line = "  ".join(f"{c} F1 {m['f1']:.2f} MAE {m['count_mae']:.2f}" for c, m in val.items())
         click.echo(f"  {sensor}: {line}")
+
+
+def _ports(value: str | None, known: tuple[str, ...]) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if value == "all":
+        return known
+    ports = tuple(p.strip() for p in value.split(",") if p.strip())
+    unknown = [p for p in ports if p not in known]
+    if unknown or not ports:
+        raise UsageError(f"--real-ports: unknown port(s) {unknown or value!r}; known: {', '.join(known)}, or 'all'")
+    return ports

@@ -6,6 +6,7 @@ resumed run continues as if it had never stopped.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,9 @@ from monitor.detect.cnn.chip import Chip
 from monitor.detect.cnn.heatmap import encode
 from monitor.detect.cnn.inputs import to_input
 
-__all__ = ("Batch", "ChipStream", "to_batch")
+__all__ = ("REAL_MARGIN", "Batch", "ChipStream", "StepBatches", "to_batch")
+
+REAL_MARGIN = 32
 
 
 @dataclass
@@ -33,6 +36,17 @@ class Batch:
     offset: Tensor
     mask: Tensor
     weight: Tensor
+
+    def to(self, device: torch.device) -> Batch:
+        """The batch on another device.
+
+        Args:
+            device: Target device.
+
+        Returns:
+            A new batch.
+        """
+        return Batch(*(getattr(self, f.name).to(device, non_blocking=True) for f in dataclasses.fields(self)))
 
 
 def to_batch(chips: Sequence[Chip], sensor: SensorName) -> Batch:
@@ -69,30 +83,49 @@ def to_batch(chips: Sequence[Chip], sensor: SensorName) -> Batch:
 class ChipStream:
     """Seeded chips for training: fresh synthetic chips per step, mixed with real chips for Sentinel-2.
 
+    Real chips are cut ``REAL_MARGIN`` pixels larger than ``size`` and re-cropped at random for every use.
+
     Args:
         sensor: Which sensor to imitate.
         seed: Master seed.
         size: Chip side in pixels.
-        real_dir: Folder of the real development ports (sen2ships); None trains on synthetic chips only.
+        real_dir: Folder of the real development ports (sen2ships), or a pool file written by
+            :func:`~monitor.detect.cnn.real_chips.save_pool`; None trains on synthetic chips only.
         real_fraction: Share of each Sentinel-2 batch taken from real training ports.
+        ports: Which real ports may be used (default: the four training ports).
+        background: Chips per port at random places, besides one around every labelled ship; they teach the
+            port's unlabelled clutter (marinas, cranes, small boats) as background.
     """
 
     def __init__(
-        self, sensor: SensorName, seed: int, size: int = 96, real_dir: Path | None = None, real_fraction: float = 0.25
+        self,
+        sensor: SensorName,
+        seed: int,
+        size: int = 96,
+        real_dir: Path | None = None,
+        real_fraction: float = 0.25,
+        ports: Sequence[str] | None = None,
+        background: int = 8,
     ) -> None:
-        from monitor.detect.cnn.real_chips import TRAIN_PORTS, real_chips
+        from monitor.detect.cnn.real_chips import TRAIN_PORTS, load_pool, real_chips
 
         self.sensor = sensor
         self.seed = seed
         self.size = size
         self.real: list[Chip] = []
         self.real_ports: tuple[str, ...] = ()
+        wanted = tuple(ports) if ports is not None else TRAIN_PORTS
         if sensor == "sentinel-2-l2a" and real_dir is not None and real_fraction > 0:
-            rng = np.random.default_rng([seed, 7])
-            ports = [p for p in TRAIN_PORTS if (real_dir / f"{p}.tif").exists()]
-            for port in ports:
-                self.real += real_chips(real_dir / f"{port}.tif", real_dir / f"{port}.geojson", rng, size=size)
-            self.real_ports = tuple(ports)
+            if real_dir.is_file():
+                self.real = load_pool(real_dir, wanted)
+                self.real_ports = tuple(p for p in wanted if any(c.origin == p for c in self.real))
+            else:
+                rng = np.random.default_rng([seed, 7])
+                found = [p for p in wanted if (real_dir / f"{p}.tif").exists()]
+                for port in found:
+                    tif, labels = real_dir / f"{port}.tif", real_dir / f"{port}.geojson"
+                    self.real += real_chips(tif, labels, rng, size=size + REAL_MARGIN, n_random=background)
+                self.real_ports = tuple(found)
         self.real_fraction = real_fraction if self.real else 0.0
 
     def chips(self, step: int, n: int) -> list[Chip]:
@@ -105,11 +138,35 @@ class ChipStream:
         Returns:
             ``n`` augmented chips.
         """
-        from monitor.detect.cnn.real_chips import augment
+        from monitor.detect.cnn.real_chips import augment, recrop
         from monitor.detect.cnn.synth_chips import synthetic_chip
 
         rng = np.random.default_rng([self.seed, step])
         n_real = round(n * self.real_fraction)
-        out = [augment(self.real[int(i)], rng) for i in rng.integers(0, len(self.real), n_real)] if n_real else []
+        picks = rng.integers(0, len(self.real), n_real).tolist() if n_real else []
+        out = [augment(recrop(self.real[i], self.size, rng), rng) for i in picks]
         out += [augment(synthetic_chip(rng, self.sensor, self.size), rng) for _ in range(n - n_real)]
         return out
+
+
+class StepBatches(torch.utils.data.Dataset[Batch]):
+    """The batches of a run's steps as a dataset, so a DataLoader's worker processes can make chips in parallel.
+
+    Item ``i`` is the batch of step ``start + i``; it depends only on the seed and the step, so any number of
+    workers gives exactly the batches of a single process.
+
+    Args:
+        stream: The chip stream.
+        batch_size: Chips per step.
+        start: First step.
+        stop: One past the last step.
+    """
+
+    def __init__(self, stream: ChipStream, batch_size: int, start: int, stop: int) -> None:
+        self.stream, self.batch_size, self.start, self.stop = stream, batch_size, start, stop
+
+    def __len__(self) -> int:
+        return max(self.stop - self.start, 0)
+
+    def __getitem__(self, i: int) -> Batch:
+        return to_batch(self.stream.chips(self.start + i, self.batch_size), self.stream.sensor)

@@ -58,6 +58,8 @@ def train_bundle(
     real_dir: Path | None,
     resume: bool = False,
     progress: bool | None = None,
+    device: str = "cpu",
+    workers: int = 0,
 ) -> tuple[str, dict[str, Any]]:
     """Train each sensor's network and write (or update) a bundle with its model card.
 
@@ -69,6 +71,8 @@ def train_bundle(
         real_dir: Real training ports folder (sen2ships) or None.
         resume: Continue from checkpoints.
         progress: Progress bars.
+        device: Torch device to train on.
+        workers: Chip-making worker processes.
 
     Returns:
         (model version, model card).
@@ -85,19 +89,22 @@ def train_bundle(
     }
     for sensor in sensors:
         cfg = replace(base, sensor=sensor)
-        res = train_sensor(cfg, checkpoint_dir / f"checkpoint-{sensor}.pt", real_dir, resume, progress)
+        res = train_sensor(
+            cfg, checkpoint_dir / f"checkpoint-{sensor}.pt", real_dir, resume, progress, device=device, workers=workers
+        )
         trained[sensor] = res.model
-        from monitor.detect.cnn.real_chips import HELD_OUT_PORTS
+        from monitor.detect.cnn.real_chips import ALL_PORTS
 
         sensor_cards[sensor] = {
             "channels": list(CHANNELS[sensor]),
             "normalisation": NORMALISATION[sensor],
-            "training": asdict(cfg),
+            "architecture": asdict(res.model.net.cfg),
+            "training": {**asdict(cfg), "device": device},
             "synthetic_chips": cfg.steps * cfg.batch_size - round(cfg.steps * cfg.batch_size * cfg.real_fraction)
             if res.real_ports
             else cfg.steps * cfg.batch_size,
             "real_training_ports": list(res.real_ports),
-            "real_held_out_ports": list(HELD_OUT_PORTS) if sensor == "sentinel-2-l2a" else [],
+            "real_held_out_ports": [p for p in ALL_PORTS if p not in res.real_ports] if res.real_ports else [],
             "final_loss": sum(res.losses[-50:]) / max(len(res.losses[-50:]), 1),
             "thresholds": dict(zip(CLASSES, res.model.thresholds, strict=True)),
             "validation_synthetic": res.validation,
@@ -111,7 +118,7 @@ def train_bundle(
     version = save_bundle(out, models, card)
     card["version"] = version
     out.with_name(out.name + ".card.json").write_text(json.dumps(card, indent=1, default=str) + "\n")
-    if "sentinel-2-l2a" in sensors and real_dir is not None:
+    if "sentinel-2-l2a" in sensors and real_dir is not None and real_dir.is_dir():
         calibrate_unsited(out, real_dir)
         card = load_bundle(out).card
         version = load_bundle(out).version
@@ -119,7 +126,7 @@ def train_bundle(
 
 
 def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
-    """Choose and store the Sentinel-2 no-AOI operating point of a bundle on the real training ports.
+    """Choose and store the Sentinel-2 no-AOI operating point of a bundle on the ports it was trained on.
 
     Args:
         out: Bundle file (rewritten with the operating point in its card; the version changes).
@@ -134,13 +141,14 @@ def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
 
     det = CnnDetector(out)
     sensor = "sentinel-2-l2a"
+    ports = tuple(det.bundle.card.get("sensors", {}).get(sensor, {}).get("real_training_ports") or TRAIN_PORTS)
     det.bundle.card.setdefault("sensors", {}).setdefault(sensor, {})["unsited"] = {}
     model = det.bundle.models[sensor]
     floor = min(model.thresholds[:2])
     chosen = choose_unsited(
-        lambda scene: [d for d in det.detect(scene, None, None) if d.score >= floor], real_dir, TRAIN_PORTS
+        lambda scene: [d for d in det.detect(scene, None, None) if d.score >= floor], real_dir, ports
     )
-    chosen["tuned_on"] = ",".join(TRAIN_PORTS)  # type: ignore[assignment]
+    chosen["tuned_on"] = ",".join(ports)  # type: ignore[assignment]
     card = det.bundle.card
     card["sensors"][sensor]["unsited"] = chosen
     version = save_bundle(out, det.bundle.models, card)

@@ -7,8 +7,9 @@ wins, and an object no rule accepts is dropped. At 10 m a 112 m landing ship and
 look alike, so the berth (a site fact) is the better judge: Dunai's rules make a landing-ship-sized hull a
 ``landing_ship`` only at the naval berths.
 
-Without an AOI the bundle's ``unsited`` operating point applies (a minimum score and length chosen on the real
-training ports, whose labels leave out small boats), and peaks lying on a stronger object's footprint are merged.
+Without an AOI the bundle's ``unsited`` operating point applies to ships (a minimum score and length chosen on the
+real training ports, whose labels leave out small boats), and peaks lying on a stronger object's footprint are
+merged.
 """
 
 from __future__ import annotations
@@ -28,7 +29,26 @@ from monitor.imagery.grid import SiteMasks, site_masks, to_lonlat
 from monitor.imagery.resample import map_pixels, to_resolution
 from monitor.imagery.scene import Scene
 
-__all__ = ("CnnDetector",)
+__all__ = ("CnnDetector", "unsited_keeps")
+
+
+def unsited_keeps(p: Peak, cls: str, unsited: dict[str, float]) -> bool:
+    """Whether a peak passes the no-AOI operating point.
+
+    The floor was tuned on labelled ports, so it applies to ships only; aircraft keep the thresholds
+    calibrated on synthetic chips, since no labelled airport imagery exists here to tune on.
+
+    Args:
+        p: The peak.
+        cls: Its class name.
+        unsited: The bundle's ``unsited`` card entry (``min_score``, ``min_length_m``).
+
+    Returns:
+        True to keep it.
+    """
+    if cls not in SHIP_CLASSES:
+        return True
+    return p.score >= unsited.get("min_score", 0.0) and p.length_m >= unsited.get("min_length_m", 0.0)
 
 
 class CnnDetector:
@@ -36,13 +56,14 @@ class CnnDetector:
 
     Args:
         weights: A weights bundle file (default: the one shipped in the package).
-        tile: Tile size for inference.
+        tile: Tile size for inference. One 2,048 px tile runs about twice as fast on a CPU as sixteen
+            overlapping 512 px ones and needs well under 1 GB; larger inputs are read in windows anyway.
         batch: Tiles per forward pass.
     """
 
     name = "cnn"
 
-    def __init__(self, weights: Path | None = None, tile: int = 512, batch: int = 4) -> None:
+    def __init__(self, weights: Path | None = None, tile: int = 2048, batch: int = 1) -> None:
         self.bundle: Bundle = load_bundle(weights)
         self.version = self.bundle.version
         self.tile = tile
@@ -72,9 +93,7 @@ class CnnDetector:
             if not work.valid[min(r, work.grid.height - 1), min(c, work.grid.width - 1)]:
                 continue
             cls: str = CLASSES[p.class_index]
-            if aoi is None and (
-                p.score < unsited.get("min_score", 0.0) or p.length_m < unsited.get("min_length_m", 0.0)
-            ):
+            if aoi is None and not unsited_keeps(p, cls, unsited):
                 continue
             if aoi is not None and masks is not None:
                 refined = self._refine(p, cls, aoi, masks.zone_names_at(r, c))

@@ -15,22 +15,36 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from monitor.detect.cnn.chip import CLASS_INDEX, Chip
 from monitor.detect.cnn.heatmap import TargetObject
-from monitor.imagery.resample import to_resolution
-from monitor.imagery.scene import Scene, read_scene
 
-__all__ = ("HELD_OUT_PORTS", "TRAIN_PORTS", "augment", "port_objects", "real_chips")
+if TYPE_CHECKING:
+    from monitor.imagery.scene import Scene
+
+__all__ = (
+    "ALL_PORTS",
+    "HELD_OUT_PORTS",
+    "TRAIN_PORTS",
+    "augment",
+    "held_out_ports",
+    "load_pool",
+    "port_objects",
+    "real_chips",
+    "recrop",
+    "save_pool",
+)
 
 _T = TypeVar("_T", bound=np.generic)
 
 TRAIN_PORTS = ("algiers", "athens", "cartagena", "casablanca")
 HELD_OUT_PORTS = ("genoa", "hedland", "marseille", "valencia")
+ALL_PORTS = TRAIN_PORTS + HELD_OUT_PORTS
+_POOL_SCALE = 65535.0
 
 
 def port_objects(scene: Scene, geojson: Path) -> list[TargetObject]:
@@ -95,6 +109,9 @@ def real_chips(
     Raises:
         ValueError: The scene is smaller than one chip.
     """
+    from monitor.imagery.resample import to_resolution
+    from monitor.imagery.scene import read_scene
+
     scene, _ = to_resolution(read_scene(tif))
     height, width = scene.grid.shape
     if height < size or width < size:
@@ -112,6 +129,99 @@ def real_chips(
         _cut(scene, objects, int(np.clip(r, 0, height - size)), int(np.clip(c, 0, width - size)), size, name)
         for r, c in origins
     ]
+
+
+def recrop(chip: Chip, size: int, rng: np.random.Generator, gain: float = 0.12) -> Chip:
+    """A random ``size`` crop of a larger real chip, with a small random gain.
+
+    A few hundred real chips then do not repeat exactly: ports differ in haze and sun, and a box may sit
+    anywhere in a chip.
+
+    Args:
+        chip: A real chip at least ``size`` on each side.
+        size: Output side in pixels.
+        rng: Generator for the crop position and the gain.
+        gain: Largest relative change of all bands' brightness.
+
+    Returns:
+        The new chip with the labels that fall inside it.
+    """
+    h, w = chip.valid.shape
+    r0, c0 = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
+    k = np.float32(1.0 + rng.uniform(-gain, gain))
+    rows, cols = slice(r0, r0 + size), slice(c0, c0 + size)
+    inside = [
+        dataclasses.replace(o, row=o.row - r0, col=o.col - c0)
+        for o in chip.objects
+        if r0 <= o.row < r0 + size and c0 <= o.col < c0 + size
+    ]
+    bands = {n: np.ascontiguousarray(a[rows, cols]) * k for n, a in chip.bands.items()}
+    return Chip(chip.sensor, bands, np.ascontiguousarray(chip.valid[rows, cols]), inside, None, False, chip.origin)
+
+
+def held_out_ports(detector: object) -> tuple[str, ...]:
+    """The sen2ships ports a detector never learnt from, the only ones it may be scored on.
+
+    Args:
+        detector: A detector; a CNN's model card lists its held-out ports, any other detector learns nothing.
+
+    Returns:
+        Port names (empty for a CNN trained on every port).
+    """
+    bundle = getattr(detector, "bundle", None)
+    if bundle is None:
+        return HELD_OUT_PORTS
+    card = bundle.card.get("sensors", {}).get("sentinel-2-l2a", {})
+    return tuple(card.get("real_held_out_ports", HELD_OUT_PORTS))
+
+
+def save_pool(path: Path, chips: list[Chip]) -> None:
+    """Write real chips to one ``.npz`` file, so training can run where the port GeoTIFFs are not.
+
+    Only the bands the network reads are kept, as 16-bit reflectance (the sen2ships files' own precision).
+
+    Args:
+        path: Destination (``.npz``).
+        chips: Real chips (Sentinel-2, one size).
+    """
+    arrays: dict[str, NDArray[np.generic]] = {}
+    meta = []
+    for i, chip in enumerate(chips):
+        for name in ("B02", "B03", "B04", "B08"):
+            if name in chip.bands:
+                arrays[f"{i}/{name}"] = np.round(np.clip(chip.bands[name], 0.0, 1.0) * _POOL_SCALE).astype(np.uint16)
+        arrays[f"{i}/valid"] = chip.valid
+        meta.append({"origin": chip.origin, "objects": [dataclasses.astuple(o) for o in chip.objects]})
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    tmp = path.with_name(f".{path.name}.tmp.npz")
+    np.savez_compressed(tmp, **arrays)  # type: ignore[arg-type]
+    tmp.replace(path)
+
+
+def load_pool(path: Path, ports: tuple[str, ...]) -> list[Chip]:
+    """Read the chips of some ports back from a file written by :func:`save_pool`.
+
+    Args:
+        path: The ``.npz`` pool.
+        ports: Ports to keep (chips of other ports are left out).
+
+    Returns:
+        The chips, in the order they were saved.
+    """
+    with np.load(path) as data:
+        meta = json.loads(data["meta"].tobytes())
+        out = []
+        for i, m in enumerate(meta):
+            if m["origin"] not in ports:
+                continue
+            bands = {
+                k.split("/", 1)[1]: (data[k] / _POOL_SCALE).astype(np.float32)
+                for k in data.files
+                if k.startswith(f"{i}/") and k != f"{i}/valid"
+            }
+            objects = [TargetObject(*o) for o in m["objects"]]
+            out.append(Chip("sentinel-2-l2a", bands, data[f"{i}/valid"], objects, None, False, m["origin"]))
+    return out
 
 
 def _turn(arr: NDArray[_T], k: int, flip: bool) -> NDArray[_T]:

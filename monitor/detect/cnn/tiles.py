@@ -19,9 +19,6 @@ from monitor.detect.cnn.net import CenterNet
 
 __all__ = ("merge_hulls", "predict", "tile_origins")
 
-_MULTIPLE = 8
-
-
 def tile_origins(length: int, tile: int, overlap: int) -> list[int]:
     """Start offsets of tiles covering ``length`` pixels with at least ``overlap`` pixels shared.
 
@@ -66,7 +63,7 @@ def predict(
         net: The network (in eval mode).
         x: Normalised input channels.
         thresholds: Minimum score per class.
-        tile: Tile size (a multiple of 8).
+        tile: Tile size (a multiple of ``net.multiple``).
         overlap: Pixels shared by neighbouring tiles.
         batch: Tiles per forward pass (bounds memory).
 
@@ -74,8 +71,9 @@ def predict(
         Peaks in input pixel coordinates, each object once.
     """
     _, h, w = x.shape
-    ph = max(-(-h // _MULTIPLE) * _MULTIPLE, min(tile, -(-h // _MULTIPLE) * _MULTIPLE))
-    pw = max(-(-w // _MULTIPLE) * _MULTIPLE, min(tile, -(-w // _MULTIPLE) * _MULTIPLE))
+    m = net.multiple
+    ph = max(-(-h // m) * m, min(tile, -(-h // m) * m))
+    pw = max(-(-w // m) * m, min(tile, -(-w // m) * m))
     if (ph, pw) != (h, w):
         x = np.pad(x, ((0, 0), (0, ph - h), (0, pw - w)), mode="reflect" if min(h, w) > 1 else "edge")
     th, tw = min(tile, ph), min(tile, pw)
@@ -84,7 +82,8 @@ def predict(
     with torch.inference_mode():
         for group in _batches(origins, batch):
             stack = np.stack([x[:, r : r + th, c : c + tw] for r, c in group])
-            out = net(torch.from_numpy(stack))
+            # Channels-last runs the convolutions about 1.4x faster on CPU (oneDNN's preferred layout).
+            out = net(torch.from_numpy(stack).contiguous(memory_format=torch.channels_last))
             for (r, c), found in zip(group, decode(out, thresholds), strict=True):
                 r_lo, r_hi = _core(r, th, ph, overlap)
                 c_lo, c_hi = _core(c, tw, pw, overlap)

@@ -7,6 +7,7 @@ training never draws) to minimise the count error, as counting, not box quality,
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
@@ -20,10 +21,10 @@ import torch
 from tqdm import tqdm
 
 from monitor.config.models import CLASSES, SensorName
-from monitor.detect.cnn.batches import ChipStream, to_batch
+from monitor.detect.cnn.batches import ChipStream, StepBatches, to_batch
 from monitor.detect.cnn.heatmap import decode, focal_loss, regression_loss
 from monitor.detect.cnn.inputs import CHANNELS
-from monitor.detect.cnn.net import CenterNet, NetConfig
+from monitor.detect.cnn.net import RESUNET_WIDTHS, Arch, CenterNet, NetConfig
 from monitor.detect.cnn.weights import SensorModel
 
 __all__ = ("TrainConfig", "TrainResult", "calibrate", "train_sensor")
@@ -47,6 +48,11 @@ class TrainConfig:
     real_fraction: float = 0.25
     checkpoint_every: int = 100
     validation_chips: int = 300
+    arch: Arch = "resunet"
+    warmup_steps: int = 100
+    real_background: int = 8
+    init_from: str | None = None
+    real_ports: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -67,6 +73,13 @@ def _save_checkpoint(path: Path, net: CenterNet, opt: torch.optim.Optimizer, ste
     os.replace(tmp, path)
 
 
+def _network(cfg: TrainConfig) -> CenterNet:
+    base = NetConfig(in_channels=len(CHANNELS[cfg.sensor]), num_classes=len(CLASSES))
+    if cfg.arch == "resunet":
+        base = dataclasses.replace(base, widths=RESUNET_WIDTHS, arch="resunet")
+    return CenterNet(base)
+
+
 def train_sensor(
     cfg: TrainConfig,
     checkpoint: Path,
@@ -74,45 +87,71 @@ def train_sensor(
     resume: bool = False,
     progress: bool | None = None,
     on_step: Callable[[int, float], None] | None = None,
+    device: str = "cpu",
+    workers: int = 0,
 ) -> TrainResult:
     """Train one sensor's network.
 
     Args:
         cfg: Hyper-parameters.
         checkpoint: Checkpoint file (written during training, read when resuming).
-        real_dir: Folder of the real training ports (Sentinel-2 only); None for synthetic only.
+        real_dir: The real ports (sen2ships folder or chip pool file; Sentinel-2 only); None for synthetic only.
         resume: Continue from ``checkpoint`` if it exists.
         progress: Progress bar on stderr (None: only on a terminal).
         on_step: Called with (step, loss) after every step.
+        device: Torch device for the network (``cpu``, ``cuda``); chips are always made on the CPU.
+        workers: Worker processes making chips (0: in this process). The batches do not depend on it.
 
     Returns:
         The trained model with calibrated thresholds.
     """
     torch.manual_seed(cfg.seed)
-    net = CenterNet(NetConfig(in_channels=len(CHANNELS[cfg.sensor]), num_classes=len(CLASSES)))
+    dev = torch.device(device)
+    net = _network(cfg)
+    if cfg.init_from:
+        # Fine-tuning: start from a bundle's network for this sensor (its architecture wins over cfg.arch).
+        from monitor.detect.cnn.weights import load_bundle, sensor_model
+
+        net = sensor_model(load_bundle(Path(cfg.init_from)), cfg.sensor).net
+        net = net.to(memory_format=torch.contiguous_format).train()
+    net = net.to(dev)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     start, losses = 0, []
     if resume and checkpoint.exists():
-        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+        state = torch.load(checkpoint, map_location=dev, weights_only=True)
         net.load_state_dict(state["net"])
         opt.load_state_dict(state["opt"])
         start, losses = int(state["step"]), list(state["losses"])
         log.info("resuming %s from step %d", cfg.sensor, start)
-    stream = ChipStream(cfg.sensor, cfg.seed, cfg.chip_size, real_dir, cfg.real_fraction)
+    stream = ChipStream(
+        cfg.sensor, cfg.seed, cfg.chip_size, real_dir, cfg.real_fraction, cfg.real_ports, cfg.real_background
+    )
+    loader = torch.utils.data.DataLoader(
+        StepBatches(stream, cfg.batch_size, start, cfg.steps),
+        batch_size=None,
+        num_workers=workers,
+        prefetch_factor=4 if workers else None,
+        pin_memory=dev.type == "cuda",
+    )
     net.train()
     bar = tqdm(
-        range(start, cfg.steps),
+        zip(range(start, cfg.steps), loader, strict=True),
         initial=start,
         total=cfg.steps,
         desc=f"train {cfg.sensor}",
         disable=None if progress is None else not progress,
     )
-    for step in bar:
-        lr = cfg.lr * 0.5 * (1 + math.cos(math.pi * step / max(cfg.steps, 1)))
+    for step, batch in bar:
+        # A short linear warm-up keeps the first steps of the deeper network from blowing up its batch norms.
+        warm = min(1.0, (step + 1) / max(cfg.warmup_steps, 1))
+        lr = warm * cfg.lr * 0.5 * (1 + math.cos(math.pi * step / max(cfg.steps, 1)))
         for group in opt.param_groups:
             group["lr"] = lr
-        b = to_batch(stream.chips(step, cfg.batch_size), cfg.sensor)
-        out = net(b.x)
+        b = batch.to(dev)
+        # bf16 autocast only on a GPU: it changes nothing of the CPU path that tests and users run.
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+            out = net(b.x)
+        out = type(out)(*(t.float() for t in (out.heatmap, out.size, out.heading, out.offset)))
         loss = focal_loss(out.heatmap, b.heatmap, weight=b.weight) + regression_loss(
             out, b.size, b.heading, b.offset, b.mask
         )
@@ -127,7 +166,7 @@ def train_sensor(
             log.info("%s step %d/%d loss %.3f", cfg.sensor, step + 1, cfg.steps, np.mean(losses[-50:]))
         if on_step is not None:
             on_step(step + 1, losses[-1])
-    net.eval()
+    net = net.cpu().eval()
     thresholds, validation = calibrate(net, cfg)
     return TrainResult(SensorModel(net, thresholds), losses, validation, stream.real_ports)
 

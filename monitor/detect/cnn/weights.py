@@ -122,12 +122,18 @@ def load_bundle(path: Path | None = None) -> Bundle:
         for sensor, m in payload["models"].items():
             cfg = m["config"]
             net = CenterNet(NetConfig(**{**cfg, "widths": tuple(cfg["widths"])}))
-            net.load_state_dict(m["state"])
-            net.eval()
+            net.load_state_dict(_current_keys(m["state"]))
+            net.eval().to(memory_format=torch.channels_last)
             models[sensor] = SensorModel(net, [float(t) for t in m["thresholds"]])
     except Exception as exc:
         raise UnavailableError(f"{path}: not a usable monitor weights bundle ({exc})") from None
     return Bundle(models, dict(payload["card"]), version_of(data))
+
+
+def _current_keys(state: dict[str, Any]) -> dict[str, Any]:
+    # Bundles written before the encoder moved under ``body`` name its layers at the top level.
+    heads = ("heatmap.", "size.", "heading.", "offset.")
+    return {k if k.startswith(("body.", *heads)) else f"body.{k}": v for k, v in state.items()}
 
 
 def sensor_model(bundle: Bundle, sensor: SensorName) -> SensorModel:
