@@ -60,6 +60,10 @@ def make_source(settings: Settings) -> Source:
 
         assert src.scenario is not None
         return SyntheticSource(src.scenario, seed=src.seed)
+    if src.kind == "sentinelhub":
+        from monitor.sources.sentinelhub import SentinelHubSource
+
+        return SentinelHubSource(src, settings.data_dir, str(settings.config_path))
     raise ConfigError(f"{settings.config_path}: source.kind: {src.kind!r} is not available yet (use synthetic)")
 
 
@@ -287,6 +291,9 @@ def run(
         with Store(db) as store:
             summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
             summary.run_id = store.start_run(command, source.name)
+            bind_run = getattr(source, "bind_run", None)
+            if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
+                bind_run(summary.run_id)
             _process_all(store, summary, source, detector, settings.data_dir, progress)
             return summary
     finally:
