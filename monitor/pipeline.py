@@ -23,7 +23,7 @@ from monitor.detect.base import Detection, Detector
 from monitor.detect.counting import count_by_class, observed_fraction, site_zone
 from monitor.errors import ConfigError, InputDataError, MonitorError, TransientError, UsageError
 from monitor.imagery.grid import site_masks
-from monitor.imagery.scene import read_scene
+from monitor.imagery.scene import cloud_fraction, read_scene
 from monitor.sources.base import SceneRef, Source
 from monitor.store.db import SceneRecord, Store
 
@@ -105,6 +105,7 @@ class SceneResult:
     detections: list[Detection]
     counts: dict[str, int]
     observed_fraction: float
+    skipped: str | None = None
 
 
 @dataclass
@@ -165,14 +166,20 @@ def process_scene(job: Job, source: Source, detector: Detector, data_dir: Path) 
         scene = read_scene(path)
     masks = site_masks(job.aoi, scene.grid)
     zone = site_zone(job.aoi, masks)
+    units = abs(scene.grid.transform.a) / scene.pixel_size_m if scene.pixel_size_m else 1.0
+    units = units if math.isfinite(units) else 1.0
+    rule = job.aoi.site_cloud
+    cloud = cloud_fraction(scene.scl, zone=zone) if scene.scl is not None else 0.0
+    if rule.action == "skip" and cloud > rule.max_fraction:
+        why = f"site cloud fraction {cloud:.2f} > site_cloud.max_fraction {rule.max_fraction:g}"
+        return SceneResult(job.ref, path, str(scene.grid.crs), units, [], {}, observed_fraction(scene, zone), why)
     detections = detector.detect(scene, job.aoi, masks)
     counts, kept = count_by_class(detections, job.aoi.classes, zone)
-    units = abs(scene.grid.transform.a) / scene.pixel_size_m if scene.pixel_size_m else 1.0
     return SceneResult(
         ref=job.ref,
         path=path,
         crs=str(scene.grid.crs),
-        crs_units_per_m=units if math.isfinite(units) else 1.0,
+        crs_units_per_m=units,
         detections=kept,
         counts=counts,
         observed_fraction=observed_fraction(scene, zone),
@@ -309,6 +316,12 @@ def _process_all(
         bar = tqdm(summary.jobs, desc="scenes", unit="scene", disable=None if progress is None else not progress)
         for job in bar:
             res = process_scene(job, source, detector, data_dir)
+            if res.skipped:  # too cloudy over the site, by the AOI's site_cloud rule
+                store.record_skipped(
+                    summary.run_id, res.ref.scene_id, res.ref.aoi, res.ref.sensor, res.ref.acquired, res.skipped
+                )
+                summary.cloudy[(job.ref.aoi, job.ref.sensor)] += 1
+                continue
             _store_result(store, summary.run_id, source.name, res, detector.version, data_dir)
             summary.processed[(job.ref.aoi, job.ref.sensor)] += 1
         status, error = "ok", ""

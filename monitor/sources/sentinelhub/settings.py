@@ -10,6 +10,7 @@ through :func:`redact`.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -165,7 +166,7 @@ def make_shconfig(endpoints: Endpoints, creds: Credentials, src: SourceConfig) -
 
     ``max_retries`` is always set because the client otherwise retries 429 answers forever. For a loopback
     emulator on plain http, ``OAUTHLIB_INSECURE_TRANSPORT`` is switched on (``_check_url`` refused plain http
-    anywhere else).
+    anywhere else). The OAuth libraries' debug logging, which prints the secret, is capped at INFO.
 
     Args:
         endpoints: Base and token URLs.
@@ -177,6 +178,10 @@ def make_shconfig(endpoints: Endpoints, creds: Credentials, src: SourceConfig) -
     """
     if urlsplit(endpoints.token_url).scheme == "http":
         os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+    # requests-oauthlib logs the token request body (with the client secret) and the token at DEBUG level.
+    for name in ("requests_oauthlib", "oauthlib"):
+        quiet = logging.getLogger(name)
+        quiet.setLevel(max(quiet.level, logging.INFO))
     return SHConfig(
         use_defaults=True,
         sh_client_id=creds.client_id,
