@@ -78,9 +78,7 @@ def build_request(
     other = {"processing": spec.processing} if spec.processing else None
     return SentinelHubRequest(
         evalscript=spec.evalscript,
-        input_data=[
-            SentinelHubRequest.input_data(data_collection=collection, time_interval=window, other_args=other)
-        ],
+        input_data=[SentinelHubRequest.input_data(data_collection=collection, time_interval=window, other_args=other)],
         responses=[
             SentinelHubRequest.output_response(r, MimeType.JSON if r == "userdata" else MimeType.TIFF)
             for r in spec.responses

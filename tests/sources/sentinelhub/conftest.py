@@ -67,6 +67,7 @@ def write_sh_config(tmp_path: Path, extra: str = "", aois: tuple[str, ...] = ("d
 @pytest.fixture
 def sh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> ShSetup:
     """Environment pointing the sentinelhub source at the emulator; faults, tokens and the request log reset."""
+    assert emulator.wait_idle(), "a previous test left a request in flight"
     emulator.faults = FaultPlan()
     emulator.tokens = TokenBook(CLIENT_ID, SECRET)
     with emulator.lock:
@@ -83,4 +84,5 @@ def sh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> S
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     yield ShSetup(emulator, write_sh_config(tmp_path), tmp_path / "data", CliRunner())
+    emulator.wait_idle()
     SentinelHubDownloadClient.clear_cache()

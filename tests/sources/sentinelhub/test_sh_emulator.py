@@ -58,7 +58,9 @@ def _request(sh, sensor, when, size=None, evalscript=None, responses=None):
                 other_args={"processing": spec.processing} if spec.processing else None,
             )
         ],
-        responses=[SentinelHubRequest.output_response(r, MimeType.JSON if r == "userdata" else MimeType.TIFF) for r in ids],
+        responses=[
+            SentinelHubRequest.output_response(r, MimeType.JSON if r == "userdata" else MimeType.TIFF) for r in ids
+        ],
         bbox=bbox,
         size=(width, height),
         config=cfg,
@@ -66,9 +68,13 @@ def _request(sh, sensor, when, size=None, evalscript=None, responses=None):
 
 
 def test_token_and_bad_secret(sh):
-    items = list(SentinelHubCatalog(config=_config(sh)).search(
-        collection_for("sentinel-2-l2a", sh.emu.base_url), bbox=BBox(DUNAI.bbox, crs=CRS.WGS84),
-        time=("2024-10-01", "2024-10-31")))
+    items = list(
+        SentinelHubCatalog(config=_config(sh)).search(
+            collection_for("sentinel-2-l2a", sh.emu.base_url),
+            bbox=BBox(DUNAI.bbox, crs=CRS.WGS84),
+            time=("2024-10-01", "2024-10-31"),
+        )
+    )
     assert items and sh.emu.tokens.issued == 1
     SentinelHubDownloadClient.clear_cache()
     with pytest.raises(InvalidClientError):
@@ -156,7 +162,9 @@ def test_cached_answer_needs_no_second_request(sh, tmp_path):
 def test_stock_collection_would_leave_the_machine_and_is_stopped(sh):
     req = SentinelHubRequest(
         evalscript=SENSOR_SPECS["sentinel-1-grd"].evalscript,
-        input_data=[SentinelHubRequest.input_data(DataCollection.SENTINEL1_IW, time_interval=("2024-10-18", "2024-10-18"))],
+        input_data=[
+            SentinelHubRequest.input_data(DataCollection.SENTINEL1_IW, time_interval=("2024-10-18", "2024-10-18"))
+        ],
         responses=[SentinelHubRequest.output_response("default", MimeType.TIFF)],
         bbox=BBox(DUNAI.bbox, crs=CRS.WGS84),
         size=(10, 10),

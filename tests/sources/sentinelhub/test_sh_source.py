@@ -33,7 +33,9 @@ def _synthetic_counts(tmp_path, monkeypatch, args, detector="classical"):
 
 def _ledger(sh):
     with sqlite3.connect(sh.data / "monitor.sqlite") as c:
-        return c.execute("SELECT scene_id, part, pu_estimate, pu_spent, status, run_id FROM requests ORDER BY id").fetchall()
+        return c.execute(
+            "SELECT scene_id, part, pu_estimate, pu_spent, status, run_id FROM requests ORDER BY id"
+        ).fetchall()
 
 
 @pytest.mark.slow

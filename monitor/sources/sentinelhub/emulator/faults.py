@@ -1,8 +1,9 @@
 """Fault injection for the emulator: which requests fail, how, and how many times.
 
-A fault is written ``KIND[:COUNT]``: the first COUNT requests it applies to fail that way (default 1), or all
-of them with ``always``. For ``expire`` COUNT is a period instead: every COUNT-th accepted API request, every
-token issued so far stops being accepted.
+A fault is written ``KIND[:COUNT][@catalog|@process]``: the first COUNT requests it applies to fail that way
+(default 1), or all of them with ``always``; ``@catalog`` or ``@process`` limits an API fault to one endpoint.
+For ``expire`` COUNT is a period instead: every COUNT-th accepted API request, every token issued so far stops
+being accepted.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ class Fault:
 
     kind: str
     remaining: int | None
+    scope: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.kind}:{'always' if self.remaining is None else self.remaining}"
+        count = "always" if self.remaining is None else str(self.remaining)
+        return f"{self.kind}:{count}" + (f"@{self.scope}" if self.scope else "")
 
 
 def parse_fault(text: str) -> Fault:
-    """Parse ``KIND[:COUNT]``.
+    """Parse ``KIND[:COUNT][@ENDPOINT]``.
 
     Args:
         text: The option value.
@@ -47,20 +50,23 @@ def parse_fault(text: str) -> Fault:
         The fault.
 
     Raises:
-        ValueError: Unknown kind or a count that is not a positive integer or ``always``.
+        ValueError: Unknown kind or endpoint, or a count that is not a positive integer or ``always``.
     """
-    kind, _, count = text.partition(":")
+    spec, _, scope = text.partition("@")
+    kind, _, count = spec.partition(":")
     if kind not in FAULT_HELP:
         raise ValueError(f"unknown fault {kind!r} (use one of {', '.join(FAULT_HELP)})")
+    if scope and (scope not in ("catalog", "process") or kind not in API_FAULTS):
+        raise ValueError(f"fault {text!r}: only {', '.join(API_FAULTS)} take @catalog or @process")
     if count in ("", "1"):
-        return Fault(kind, 1)
+        return Fault(kind, 1, scope or None)
     if count == "always":
         if kind == "expire":
             raise ValueError("expire needs a period COUNT, not always")
-        return Fault(kind, None)
+        return Fault(kind, None, scope or None)
     if not count.isdigit() or int(count) < 1:
         raise ValueError(f"fault {kind}: COUNT must be a positive integer or 'always' (got {count!r})")
-    return Fault(kind, int(count))
+    return Fault(kind, int(count), scope or None)
 
 
 @dataclass
@@ -79,17 +85,20 @@ class FaultPlan:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _api_calls: int = 0
 
-    def take(self, kinds: tuple[str, ...]) -> str | None:
+    def take(self, kinds: tuple[str, ...], endpoint: str | None = None) -> str | None:
         """Fire the first pending fault among ``kinds`` for this request, if any.
 
         Args:
             kinds: The fault kinds that apply to the request.
+            endpoint: ``catalog`` or ``process`` (faults scoped to another endpoint are passed over).
 
         Returns:
             The kind fired, or None.
         """
         with self._lock:
             for fault in self.faults:
+                if fault.scope and fault.scope != endpoint:
+                    continue
                 if fault.kind in kinds and (fault.remaining is None or fault.remaining > 0):
                     if fault.remaining is not None:
                         fault.remaining -= 1

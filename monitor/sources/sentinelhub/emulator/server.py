@@ -95,10 +95,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """Token, Catalog search and Process."""
+        emu = self.server.emulator
+        with emu.lock:
+            emu.in_flight += 1
         try:
             self._post()
         except (BrokenPipeError, ConnectionResetError):
             log.info("%s %s: the client went away before the answer was sent", self.command, self.path)
+        finally:
+            with emu.lock:
+                emu.in_flight -= 1
 
     def _post(self) -> None:
         emu = self.server.emulator
@@ -117,11 +123,15 @@ class _Handler(BaseHTTPRequestHandler):
         if emu.faults.count_api_call():
             emu.tokens.revoke_all()
         is_process = path == "/api/v1/process"
-        fault = emu.faults.take(API_FAULTS + (PROCESS_FAULTS if is_process else ()))
+        endpoint = "process" if is_process else "catalog"
+        fault = emu.faults.take(API_FAULTS + (PROCESS_FAULTS if is_process else ()), endpoint)
         if fault == "429":
             self._record(429)
-            return self._json(429, {"status": 429, "reason": "Too Many Requests", "code": "RATE_LIMIT_EXCEEDED"},
-                              {"Retry-After": str(emu.faults.retry_after_ms)})
+            return self._json(
+                429,
+                {"status": 429, "reason": "Too Many Requests", "code": "RATE_LIMIT_EXCEEDED"},
+                {"Retry-After": str(emu.faults.retry_after_ms)},
+            )
         if fault == "503":
             self._record(503)
             return self._json(503, {"status": 503, "reason": "Service Unavailable", "code": "SERVICE_UNAVAILABLE"})
@@ -187,6 +197,7 @@ class Emulator:
         self.faults = faults or FaultPlan()
         self.tokens = tokens or TokenBook()
         self.hits: list[Hit] = []
+        self.in_flight = 0
         self.lock = threading.Lock()
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
@@ -223,6 +234,23 @@ class Emulator:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no request is being answered (a slow answer may outlive the client that gave up on it).
+
+        Args:
+            timeout: Longest wait in seconds.
+
+        Returns:
+            True when idle, False on timeout.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.in_flight == 0:
+                    return True
+            time.sleep(0.02)
+        return False
 
     def count(self, path_part: str, status: int | None = None) -> int:
         """How many answered requests hit a path (optionally with one status).
