@@ -64,7 +64,11 @@ def make_source(settings: Settings) -> Source:
         from monitor.sources.sentinelhub import SentinelHubSource
 
         return SentinelHubSource(src, settings.data_dir, str(settings.config_path))
-    raise ConfigError(f"{settings.config_path}: source.kind: {src.kind!r} is not available yet (use synthetic)")
+    if src.kind == "folder":
+        from monitor.sources.folder import FolderSource
+
+        return FolderSource(src.folder, str(settings.config_path))
+    raise ConfigError(f"{settings.config_path}: source.kind: unknown source {src.kind!r}")
 
 
 def make_detector(settings: Settings) -> Detector:
