@@ -10,6 +10,8 @@ fresh one.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,7 +24,7 @@ from sentinelhub.constants import CRS, MimeType
 from sentinelhub.data_collections import DataCollection
 from sentinelhub.download.models import DownloadResponse
 from sentinelhub.download.sentinelhub_client import SentinelHubDownloadClient
-from sentinelhub.exceptions import DownloadFailedException
+from sentinelhub.exceptions import DownloadFailedException, SHRateLimitWarning
 from sentinelhub.geometry import BBox
 
 from monitor.errors import TransientError
@@ -35,9 +37,28 @@ __all__ = ("TileAnswer", "build_request", "decode_answer", "read_answer", "send"
 
 T = TypeVar("T")
 
+log = logging.getLogger("monitor.sources.sentinelhub")
+
+
+def _quietly(call: Callable[[], T]) -> T:
+    # sentinelhub-py warns once per 429 on stderr; cron would mail each one. One log line says it instead.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SHRateLimitWarning)
+        try:
+            return call()
+        finally:
+            hits = sum(1 for w in caught if issubclass(w.category, SHRateLimitWarning))
+            if hits:
+                log.info("rate limited (429) %d time(s); the client waited and retried", hits)
+            for w in caught:
+                if not issubclass(w.category, SHRateLimitWarning):
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
 
 def with_reauth(call: Callable[[], T]) -> T:
     """Run an API call; if the service rejects the cached token (401), drop it and try once more.
+
+    Rate-limit warnings of the client are turned into one log line.
 
     Args:
         call: The call (it fetches a token through the client's session cache).
@@ -46,12 +67,12 @@ def with_reauth(call: Callable[[], T]) -> T:
         The call's result.
     """
     try:
-        return call()
+        return _quietly(call)
     except DownloadFailedException as exc:
         if http_status(exc) != 401:
             raise
         SentinelHubDownloadClient.clear_cache()
-        return call()
+        return _quietly(call)
 
 
 def build_request(
