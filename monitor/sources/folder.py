@@ -88,8 +88,9 @@ def read_header(path: Path) -> FolderScene | None:
             tags = {k.upper(): v for k, v in ds.tags().items()}
             names = [d or "" for d in ds.descriptions]
             crs, bounds = ds.crs, ds.bounds
-    except RasterioError as exc:
-        log.warning("%s: skipped, not a readable GeoTIFF (%s)", path, exc)
+            lonlat = transform_bounds(crs, "EPSG:4326", *bounds) if crs is not None else None
+    except (RasterioError, ValueError) as exc:  # rasterio's CRSError is a ValueError
+        log.warning("%s: skipped, not a readable GeoTIFF with a usable CRS (%s)", path, exc)
         return None
     sensor, when = _sensor(tags, names), _when(tags)
     if sensor is None:
@@ -98,10 +99,9 @@ def read_header(path: Path) -> FolderScene | None:
     if when is None:
         log.warning("%s: skipped, tag ACQUISITION_TIME/DATE missing or not ISO 8601", path)
         return None
-    if crs is None:
+    if lonlat is None:
         log.warning("%s: skipped, crs: the file has no coordinate reference system", path)
         return None
-    lonlat = transform_bounds(crs, "EPSG:4326", *bounds)
     return FolderScene(path, sensor, when, lonlat, _cloud(tags))
 
 
@@ -194,7 +194,7 @@ class FolderSource:
                 grid = Grid(ds.crs, ds.window_transform(window), r1 - r0, c1 - c0)
                 tags = dict(ds.tags())
                 dtype, nodata = ds.dtypes[0], ds.nodata
-        except RasterioError as exc:
+        except (RasterioError, ValueError) as exc:
             raise InputDataError(f"{path}: cannot read the scene ({exc})") from None
         tags |= {"SENSOR": ref.sensor, "SCENE_ID": ref.scene_id, "SOURCE": "folder", "ORIGIN": str(path)}
         return write_scene(dest, grid, bands, tags, dtype, nodata)

@@ -28,7 +28,7 @@ from monitor.sources.sentinelhub.collections import SENSOR_SPECS, collection_for
 from monitor.sources.sentinelhub.errors import translate
 from monitor.sources.sentinelhub.process import TileAnswer, build_request, read_answer, send, with_reauth
 from monitor.sources.sentinelhub.pu import estimate_pu, pu_from_headers
-from monitor.sources.sentinelhub.settings import load_credentials, make_shconfig, redact, resolve_endpoints
+from monitor.sources.sentinelhub.settings import load_credentials, make_shconfig, resolve_endpoints
 from monitor.sources.sentinelhub.tiles import Tile, mosaic, split_grid
 from monitor.store.requests import RequestLedger
 
@@ -194,11 +194,3 @@ class SentinelHubSource:
             processing = SENSOR_SPECS[ref.sensor].processing or {}
             tags |= {"UNITS": "linear", "POLARIZATION": "VV+VH", "BACKSCATTER": str(processing.get("backCoeff"))}
         return tags
-
-    def describe(self) -> str:
-        """Where this source pulls from, safe to print.
-
-        Returns:
-            The base URL and where the credentials came from (never the credentials).
-        """
-        return redact(f"{self.endpoints.base_url} (credentials from {self._creds.origin})", self._creds)

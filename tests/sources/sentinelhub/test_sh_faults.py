@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import socket
 
 import pytest
 
@@ -115,3 +116,14 @@ def test_credentials_never_reach_output_logs_or_files(sh, monkeypatch, caplog):
         for path in sh.data.rglob("*"):
             if path.is_file():
                 assert value.encode() not in path.read_bytes(), path
+
+
+def test_unreachable_service_exits_75(sh, monkeypatch):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("SH_BASE_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("SH_TOKEN_URL", f"http://127.0.0.1:{port}/auth/realms/main/protocol/openid-connect/token")
+    res = sh.run(*WINDOW)
+    assert res.exit_code == 75 and "unreachable or too slow" in res.output, res.output
+    assert not (sh.data / "scenes").exists()
