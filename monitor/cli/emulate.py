@@ -12,7 +12,7 @@ from monitor.errors import UsageError
 
 __all__ = ("emulate_cmd",)
 
-_FAULTS_HELP = "Inject a fault, KIND[:COUNT|:always][@catalog|@process] (repeatable). Kinds: " + ", ".join(
+_FAULTS_HELP = "Inject a fault, KIND[:COUNT|:always][@catalog|@process|@token] (repeatable). Kinds: " + ", ".join(
     ["429", "503", "slow", "truncate", "corrupt", "evalscript", "expire", "bad-credentials"]
 )
 

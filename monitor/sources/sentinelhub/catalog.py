@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sentinelhub.api.catalog import SentinelHubCatalog
-from sentinelhub.config import SHConfig
 from sentinelhub.constants import CRS
 from sentinelhub.data_collections import DataCollection
 from sentinelhub.geometry import BBox
@@ -21,6 +20,7 @@ from sentinelhub.time_utils import filter_times, parse_time
 
 from monitor.config.models import AOIConfig, SensorName
 from monitor.sources.base import SceneRef, make_scene_id
+from monitor.sources.sentinelhub.session import SessionHolder
 
 __all__ = ("MERGE_WITHIN", "Pass", "group_passes", "search_passes")
 
@@ -90,7 +90,7 @@ def group_passes(items: list[dict[str, Any]], within: dt.timedelta = MERGE_WITHI
 
 
 def search_passes(
-    aoi: AOIConfig, collection: DataCollection, since: dt.date, until: dt.date, config: SHConfig
+    aoi: AOIConfig, collection: DataCollection, since: dt.date, until: dt.date, sessions: SessionHolder
 ) -> list[Pass]:
     """All passes over the AOI's bbox from ``since`` to ``until`` inclusive (all result pages).
 
@@ -99,14 +99,15 @@ def search_passes(
         collection: The collection bound to the configured base URL.
         since: First date (UTC).
         until: Last date (UTC), inclusive.
-        config: Client config.
+        sessions: The source's session (its config sets retries and timeouts).
 
     Returns:
         Passes, oldest first.
     """
     start = dt.datetime.combine(since, dt.time(0, 0), tzinfo=dt.UTC)
     end = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=dt.UTC)
-    catalog = SentinelHubCatalog(config=config)
+    catalog = SentinelHubCatalog(config=sessions.config)
+    catalog.client = sessions.client()
     found = catalog.search(collection, bbox=BBox(aoi.bbox, crs=CRS.WGS84), time=(start, end), fields=_FIELDS, limit=50)
     items = [it for it in found if isinstance(it, dict)]
     return group_passes(items)

@@ -3,8 +3,7 @@
 The request goes through sentinelhub-py's own download client (rate limiting, 429 handling with the
 configured cap, retries with back-off on 5xx, timeouts and cut bodies) with ``decode_data=False`` so that the
 ``x-processingunits-spent`` header can be read before the body is decoded. A token the service stops
-accepting mid-run (401) is dropped from the client's session cache and the call is tried once more with a
-fresh one.
+accepting mid-run (401) is dropped with its session and the call is tried once more with a fresh one.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from sentinelhub.config import SHConfig
 from sentinelhub.constants import CRS, MimeType
 from sentinelhub.data_collections import DataCollection
 from sentinelhub.download.models import DownloadResponse
-from sentinelhub.download.sentinelhub_client import SentinelHubDownloadClient
 from sentinelhub.exceptions import DownloadFailedException, SHRateLimitWarning
 from sentinelhub.geometry import BBox
 
@@ -31,6 +29,7 @@ from monitor.errors import TransientError
 from monitor.sources.sentinelhub.collections import SensorSpec
 from monitor.sources.sentinelhub.errors import http_status
 from monitor.sources.sentinelhub.pu import pu_from_headers
+from monitor.sources.sentinelhub.session import SessionHolder
 from monitor.sources.sentinelhub.tiles import Tile
 
 __all__ = ("TileAnswer", "build_request", "decode_answer", "read_answer", "send", "with_reauth")
@@ -55,13 +54,14 @@ def _quietly(call: Callable[[], T]) -> T:
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def with_reauth(call: Callable[[], T]) -> T:
-    """Run an API call; if the service rejects the cached token (401), drop it and try once more.
+def with_reauth(call: Callable[[], T], sessions: SessionHolder) -> T:
+    """Run an API call; if the service rejects the token (401), drop the session and try once more.
 
     Rate-limit warnings of the client are turned into one log line.
 
     Args:
-        call: The call (it fetches a token through the client's session cache).
+        call: The call (it gets its token from ``sessions``).
+        sessions: The source's session.
 
     Returns:
         The call's result.
@@ -71,7 +71,7 @@ def with_reauth(call: Callable[[], T]) -> T:
     except DownloadFailedException as exc:
         if http_status(exc) != 401:
             raise
-        SentinelHubDownloadClient.clear_cache()
+        sessions.drop()
         return _quietly(call)
 
 
@@ -159,19 +159,20 @@ def decode_answer(content: Any, spec: SensorSpec, tile: Tile) -> tuple[dict[str,
     return bands, userdata if isinstance(userdata, dict) else {}
 
 
-def send(request: SentinelHubRequest, config: SHConfig) -> DownloadResponse:
+def send(request: SentinelHubRequest, sessions: SessionHolder) -> DownloadResponse:
     """Send one Process request; the body is not decoded yet.
 
     Args:
         request: From :func:`build_request`.
-        config: Client config (retries, timeouts, credentials).
+        sessions: The source's session (its config sets retries and timeouts).
 
     Returns:
         The raw response (headers carry the PU charged).
     """
-    client = SentinelHubDownloadClient(config=config)
     download = request.download_list[0]
-    (response,) = with_reauth(lambda: client.download([download], max_threads=1, decode_data=False))
+    (response,) = with_reauth(
+        lambda: sessions.client().download([download], max_threads=1, decode_data=False), sessions
+    )
     assert isinstance(response, DownloadResponse)
     return response
 

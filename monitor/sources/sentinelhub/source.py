@@ -28,6 +28,7 @@ from monitor.sources.sentinelhub.collections import SENSOR_SPECS, collection_for
 from monitor.sources.sentinelhub.errors import translate
 from monitor.sources.sentinelhub.process import TileAnswer, build_request, read_answer, send, with_reauth
 from monitor.sources.sentinelhub.pu import estimate_pu, pu_from_headers
+from monitor.sources.sentinelhub.session import SessionHolder
 from monitor.sources.sentinelhub.settings import load_credentials, make_shconfig, resolve_endpoints
 from monitor.sources.sentinelhub.tiles import Tile, mosaic, split_grid
 from monitor.store.requests import RequestLedger
@@ -60,6 +61,7 @@ class SentinelHubSource:
         self.endpoints = resolve_endpoints(src, where)
         self._creds = load_credentials(src, os.environ if env is None else env, where)
         self._config = make_shconfig(self.endpoints, self._creds, src)
+        self._sessions = SessionHolder(self._config)
         self.ledger = RequestLedger(data_dir / "monitor.sqlite", self.name, src.monthly_pu_budget)
         log.debug("sentinelhub source: %s (credentials from %s)", self.endpoints.base_url, self._creds.origin)
 
@@ -90,7 +92,7 @@ class SentinelHubSource:
         collection = collection_for(sensor, self.endpoints.base_url)
         url = f"{self.endpoints.base_url}/api/v1/catalog/1.0.0/search"
         try:
-            passes = with_reauth(lambda: search_passes(aoi, collection, since, until, self._config))
+            passes = with_reauth(lambda: search_passes(aoi, collection, since, until, self._sessions), self._sessions)
         except Exception as exc:
             raise translate(exc, f"Catalog search for {aoi.id} {sensor}", url, self._creds) from None
         return [p.ref(aoi, sensor) for p in passes]
@@ -130,7 +132,7 @@ class SentinelHubSource:
         estimate = estimate_pu(tile.width, tile.height, spec)
         row = self.ledger.reserve("process", ref.scene_id, tile.label, tile.width, tile.height, estimate)
         try:
-            response = send(request, self._config)
+            response = send(request, self._sessions)
         except Exception as exc:
             err = translate(exc, what, url, self._creds)
             self.ledger.settle(row, None, error=str(err))

@@ -42,6 +42,8 @@ def _no_leftovers(sh):
         ("slow:1@process", "/process", None, 3),  # the slow answer, its retry, the other scene
         ("truncate:1", "/process", None, 3),
         ("expire:2", "", 401, 1),
+        ("503:2@token", "/token", 503, 2),
+        ("slow:1@token", "/token", None, 2),
     ],
 )
 def test_fault_is_retried_to_success(sh, reference, fault, path, status, hits):
@@ -62,6 +64,7 @@ def test_fault_is_retried_to_success(sh, reference, fault, path, status, hits):
         ("slow:always@process", 75, "unreachable or too slow"),
         ("truncate:always", 75, "unreachable or too slow"),
         ("corrupt:1", 75, "unreadable body"),
+        ("slow:always@token", 75, "unreachable or too slow"),
         ("bad-credentials:always", 69, "the token service refused the credentials (invalid_client)"),
         ("evalscript:always", 78, "RENDERER_EXCEPTION"),
     ],

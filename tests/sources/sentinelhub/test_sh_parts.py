@@ -138,7 +138,8 @@ def test_fault_specs():
     fault = parse_fault("429:3@process")
     assert (fault.kind, fault.remaining, fault.scope, str(fault)) == ("429", 3, "process", "429:3@process")
     assert parse_fault("503:always").remaining is None and parse_fault("corrupt").remaining == 1
-    for bad in ("teapot", "expire:always", "429:0", "corrupt@catalog"):
+    assert parse_fault("slow:2@token").scope == "token"
+    for bad in ("teapot", "expire:always", "429:0", "corrupt@catalog", "429@token"):
         with pytest.raises(ValueError):
             parse_fault(bad)
 

@@ -1,7 +1,8 @@
 """Fault injection for the emulator: which requests fail, how, and how many times.
 
-A fault is written ``KIND[:COUNT][@catalog|@process]``: the first COUNT requests it applies to fail that way
-(default 1), or all of them with ``always``; ``@catalog`` or ``@process`` limits an API fault to one endpoint.
+A fault is written ``KIND[:COUNT][@catalog|@process|@token]``: the first COUNT requests it applies to fail that
+way (default 1), or all of them with ``always``; ``@catalog`` or ``@process`` limits an API fault to one
+endpoint, and ``slow`` or ``503`` hit the token endpoint only when written with ``@token``.
 For ``expire`` COUNT is a period instead: every COUNT-th accepted API request, every token issued so far stops
 being accepted.
 """
@@ -56,8 +57,10 @@ def parse_fault(text: str) -> Fault:
     kind, _, count = spec.partition(":")
     if kind not in FAULT_HELP:
         raise ValueError(f"unknown fault {kind!r} (use one of {', '.join(FAULT_HELP)})")
-    if scope and (scope not in ("catalog", "process") or kind not in API_FAULTS):
-        raise ValueError(f"fault {text!r}: only {', '.join(API_FAULTS)} take @catalog or @process")
+    if scope and (scope not in ("catalog", "process", "token") or kind not in API_FAULTS):
+        raise ValueError(f"fault {text!r}: only {', '.join(API_FAULTS)} take @catalog, @process or @token")
+    if scope == "token" and kind == "429":
+        raise ValueError("fault 429@token: the token endpoint is not rate limited here (use slow or 503)")
     if count in ("", "1"):
         return Fault(kind, 1, scope or None)
     if count == "always":
@@ -90,14 +93,15 @@ class FaultPlan:
 
         Args:
             kinds: The fault kinds that apply to the request.
-            endpoint: ``catalog`` or ``process`` (faults scoped to another endpoint are passed over).
+            endpoint: ``catalog``, ``process`` or ``token``. Faults scoped to another endpoint are passed over;
+                unscoped faults never hit ``token``.
 
         Returns:
             The kind fired, or None.
         """
         with self._lock:
             for fault in self.faults:
-                if fault.scope and fault.scope != endpoint:
+                if fault.scope != endpoint and (fault.scope is not None or endpoint == "token"):
                     continue
                 if fault.kind in kinds and (fault.remaining is None or fault.remaining > 0):
                     if fault.remaining is not None:

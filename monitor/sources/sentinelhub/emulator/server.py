@@ -111,6 +111,12 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path = self.path.split("?")[0]
         if path.endswith("/protocol/openid-connect/token") or path == "/oauth/token":
+            token_fault = emu.faults.take(("slow", "503"), "token")
+            if token_fault == "503":
+                self._record(503)
+                return self._json(503, {"status": 503, "reason": "Service Unavailable"})
+            if token_fault == "slow":
+                time.sleep(emu.faults.slow_seconds)
             granted = emu.tokens.grant(raw, reject=emu.faults.take(("bad-credentials",)) is not None)
             self._record(granted.status)
             return self._json(granted.status, granted.body)
