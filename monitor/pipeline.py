@@ -23,7 +23,7 @@ from monitor.detect.base import Detection, Detector
 from monitor.detect.counting import count_by_class, observed_fraction, site_zone
 from monitor.errors import ConfigError, InputDataError, MonitorError, TransientError, UsageError
 from monitor.imagery.grid import site_masks
-from monitor.imagery.scene import read_scene
+from monitor.imagery.scene import cloud_fraction, read_scene
 from monitor.sources.base import SceneRef, Source
 from monitor.store.db import SceneRecord, Store
 
@@ -60,7 +60,15 @@ def make_source(settings: Settings) -> Source:
 
         assert src.scenario is not None
         return SyntheticSource(src.scenario, seed=src.seed)
-    raise ConfigError(f"{settings.config_path}: source.kind: {src.kind!r} is not available yet (use synthetic)")
+    if src.kind == "sentinelhub":
+        from monitor.sources.sentinelhub import SentinelHubSource
+
+        return SentinelHubSource(src, settings.data_dir, str(settings.config_path))
+    if src.kind == "folder":
+        from monitor.sources.folder import FolderSource
+
+        return FolderSource(src.folder, str(settings.config_path))
+    raise ConfigError(f"{settings.config_path}: source.kind: unknown source {src.kind!r}")
 
 
 def make_detector(settings: Settings) -> Detector:
@@ -101,6 +109,7 @@ class SceneResult:
     detections: list[Detection]
     counts: dict[str, int]
     observed_fraction: float
+    skipped: str | None = None
 
 
 @dataclass
@@ -161,14 +170,20 @@ def process_scene(job: Job, source: Source, detector: Detector, data_dir: Path) 
         scene = read_scene(path)
     masks = site_masks(job.aoi, scene.grid)
     zone = site_zone(job.aoi, masks)
+    units = abs(scene.grid.transform.a) / scene.pixel_size_m if scene.pixel_size_m else 1.0
+    units = units if math.isfinite(units) else 1.0
+    rule = job.aoi.site_cloud
+    cloud = cloud_fraction(scene.scl, zone=zone) if scene.scl is not None else 0.0
+    if rule.action == "skip" and cloud > rule.max_fraction:
+        why = f"site cloud fraction {cloud:.2f} > site_cloud.max_fraction {rule.max_fraction:g}"
+        return SceneResult(job.ref, path, str(scene.grid.crs), units, [], {}, observed_fraction(scene, zone), why)
     detections = detector.detect(scene, job.aoi, masks)
     counts, kept = count_by_class(detections, job.aoi.classes, zone)
-    units = abs(scene.grid.transform.a) / scene.pixel_size_m if scene.pixel_size_m else 1.0
     return SceneResult(
         ref=job.ref,
         path=path,
         crs=str(scene.grid.crs),
-        crs_units_per_m=units if math.isfinite(units) else 1.0,
+        crs_units_per_m=units,
         detections=kept,
         counts=counts,
         observed_fraction=observed_fraction(scene, zone),
@@ -287,6 +302,9 @@ def run(
         with Store(db) as store:
             summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
             summary.run_id = store.start_run(command, source.name)
+            bind_run = getattr(source, "bind_run", None)
+            if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
+                bind_run(summary.run_id)
             _process_all(store, summary, source, detector, settings.data_dir, progress)
             return summary
     finally:
@@ -302,6 +320,12 @@ def _process_all(
         bar = tqdm(summary.jobs, desc="scenes", unit="scene", disable=None if progress is None else not progress)
         for job in bar:
             res = process_scene(job, source, detector, data_dir)
+            if res.skipped:  # too cloudy over the site, by the AOI's site_cloud rule
+                store.record_skipped(
+                    summary.run_id, res.ref.scene_id, res.ref.aoi, res.ref.sensor, res.ref.acquired, res.skipped
+                )
+                summary.cloudy[(job.ref.aoi, job.ref.sensor)] += 1
+                continue
             _store_result(store, summary.run_id, source.name, res, detector.version, data_dir)
             summary.processed[(job.ref.aoi, job.ref.sensor)] += 1
         status, error = "ok", ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,43 @@ def write_config(tmp_path: Path, extra: str = "", aois: tuple[str, ...] = ("duna
     path = tmp_path / "monitor.yaml"
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
+
+
+def _is_local(host: object) -> bool:
+    if host in (None, "", b"", "localhost", socket.gethostname()):
+        return True
+    try:
+        addr = ipaddress.ip_address(str(host.decode() if isinstance(host, bytes) else host).split("%")[0])
+    except ValueError:
+        return False
+    return addr.is_loopback or addr.is_unspecified
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach beyond this machine: name lookups and connections are limited to loopback."""
+    real_connect, real_connect_ex, real_lookup = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+
+    def check(sock: socket.socket, address: object) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):  # type: ignore[index]
+            raise AssertionError(f"a test tried to connect to {address!r}: only 127.0.0.1 is allowed")
+
+    def connect(sock: socket.socket, address: object) -> None:
+        check(sock, address)
+        real_connect(sock, address)  # type: ignore[arg-type]
+
+    def connect_ex(sock: socket.socket, address: object) -> int:
+        check(sock, address)
+        return real_connect_ex(sock, address)  # type: ignore[arg-type]
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if not _is_local(host):
+            raise AssertionError(f"a test tried to look up {host!r}: only loopback is allowed")
+        return real_lookup(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ __all__ = (
     "MonitorConfig",
     "ObjectClass",
     "SensorName",
+    "SiteCloudRule",
     "SitePolygon",
     "SizeRule",
     "SourceConfig",
@@ -106,6 +107,17 @@ class AlertRules(Frozen):
     min_observed_fraction: float = Field(default=0.5, ge=0.0, le=1.0)
 
 
+class SiteCloudRule(Frozen):
+    """What to do with a Sentinel-2 scene whose site is under cloud, judged from its SCL after the pull.
+
+    ``keep`` stores the counts with their (low) observed fraction, which is the weight the analysis gives a
+    scene; ``skip`` records the scene as skipped and stores no counts for it.
+    """
+
+    max_fraction: float = Field(default=0.9, ge=0.0, le=1.0, description="Cloud share of the site that triggers.")
+    action: Literal["keep", "skip"] = "keep"
+
+
 class AOIConfig(Frozen):
     """A monitored site: where, what to count, how often, and its layout."""
 
@@ -117,6 +129,7 @@ class AOIConfig(Frozen):
     sensors: list[SensorName] = Field(min_length=1)
     classes: list[ObjectClass] = Field(min_length=1)
     max_cloud: float = Field(default=0.8, ge=0.0, le=1.0, description="Skip scenes cloudier than this.")
+    site_cloud: SiteCloudRule = SiteCloudRule()
     cadence: CadenceConfig = CadenceConfig()
     baseline: BaselineConfig = BaselineConfig()
     alerts: AlertRules = AlertRules()
@@ -153,16 +166,34 @@ class AOIConfig(Frozen):
 
 
 class SourceConfig(Frozen):
-    """Where scenes come from."""
+    """Where scenes come from.
+
+    The fields after ``profile`` only concern the ``sentinelhub`` source: HTTP behaviour of the client and the
+    processing-unit budget.
+    """
 
     kind: Literal["synthetic", "sentinelhub", "folder"] = "synthetic"
     scenario: Path | None = Field(default=None, description="Scenario file for the synthetic source.")
     seed: int = Field(default=0, ge=0, description="Extra seed mixed into every synthetic scene.")
     folder: Path | None = Field(default=None, description="Scene tree for the folder source.")
-    preset: Literal["sentinelhub", "cdse"] = "sentinelhub"
-    base_url: str | None = None
-    token_url: str | None = None
-    profile: str | None = None
+    preset: Literal["sentinelhub", "cdse"] = Field(
+        default="sentinelhub", description="Fills base and token URLs: Sentinel Hub or Copernicus Data Space."
+    )
+    base_url: str | None = Field(default=None, description="API base URL; overrides the preset (env SH_BASE_URL).")
+    token_url: str | None = Field(default=None, description="OAuth token URL; overrides the preset (SH_TOKEN_URL).")
+    profile: str | None = Field(default=None, description="SHConfig profile holding credentials, if not in env.")
+    timeout_s: float = Field(default=120.0, gt=0.0, le=3600.0, description="HTTP timeout per request.")
+    max_attempts: int = Field(default=4, ge=1, le=10, description="Tries per request on 5xx, timeouts, cut bodies.")
+    retry_sleep_s: float = Field(default=5.0, ge=0.0, le=600.0, description="First back-off; tripled per retry.")
+    max_rate_limit_retries: int = Field(
+        default=8, ge=1, le=100, description="Attempts per request while the service answers 429 (then exit 75)."
+    )
+    monthly_pu_budget: float = Field(
+        default=1000.0, gt=0.0, description="Processing units one calendar month (UTC) may spend; pulls stop before."
+    )
+    tile_px: int = Field(
+        default=2500, ge=16, le=2500, description="Largest side of one Process request; bigger AOIs are split."
+    )
 
 
 class DetectorConfig(Frozen):

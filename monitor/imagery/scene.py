@@ -28,8 +28,10 @@ from monitor.imagery.grid import Grid, ground_pixel_size
 __all__ = (
     "S1_BANDS",
     "S2_BANDS",
+    "SCL_CLOUD",
     "SCL_INVALID",
     "Scene",
+    "cloud_fraction",
     "observed_mask",
     "read_scene",
     "write_scene",
@@ -39,6 +41,8 @@ S2_BANDS = ("B02", "B03", "B04", "B08", "B11")
 S1_BANDS = ("VV", "VH")
 # SCL classes that hide the ground: no data, saturated, cloud shadow, cloud medium/high, cirrus.
 SCL_INVALID = (0, 1, 3, 8, 9, 10)
+# SCL classes counted as cloud: cloud shadow, cloud medium/high probability, thin cirrus.
+SCL_CLOUD = (3, 8, 9, 10)
 _DEFAULT_DN_SCALE = 1.0e-4
 
 
@@ -86,6 +90,27 @@ def observed_mask(
     if scl is not None:
         ok &= ~np.isin(scl, SCL_INVALID)
     return ok
+
+
+def cloud_fraction(
+    scl: NDArray[np.number], data_mask: NDArray[np.number] | None = None, zone: NDArray[np.bool_] | None = None
+) -> float:
+    """Share of the pixels with data (optionally within a zone) that SCL marks as cloud, shadow or cirrus.
+
+    Args:
+        scl: Sentinel-2 scene classification.
+        data_mask: ``dataMask`` band (non-zero = data), or None when every pixel has data.
+        zone: Restrict to these pixels (None = all).
+
+    Returns:
+        A fraction in 0..1 (0 when no pixel with data is in the zone).
+    """
+    has_data = np.ones(scl.shape, dtype=bool) if data_mask is None else data_mask > 0
+    has_data &= scl != 0
+    if zone is not None:
+        has_data &= zone
+    n = int(has_data.sum())
+    return float((np.isin(scl, SCL_CLOUD) & has_data).sum() / n) if n else 0.0
 
 
 def _parse_time(tags: dict[str, str]) -> dt.datetime | None:

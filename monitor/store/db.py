@@ -203,7 +203,7 @@ class Store:
             )
 
     def processed_ids(self, model: str) -> set[str]:
-        """Scene ids already counted with ``model``.
+        """Scene ids already counted with ``model``, or skipped as too cloudy over the site (by any model).
 
         Args:
             model: Detector version.
@@ -211,8 +211,29 @@ class Store:
         Returns:
             The set of scene ids.
         """
-        rows = self.conn.execute("SELECT DISTINCT scene_id FROM counts WHERE model=?", (model,))
+        rows = self.conn.execute(
+            "SELECT DISTINCT scene_id FROM counts WHERE model=? UNION SELECT scene_id FROM skipped_scenes", (model,)
+        )
         return {r[0] for r in rows}
+
+    def record_skipped(
+        self, run_id: int, scene_id: str, aoi: str, sensor: str, acquired: dt.datetime, reason: str
+    ) -> None:
+        """Record a scene that was fetched but deliberately not counted, so later runs do not plan it again.
+
+        Args:
+            run_id: The current run.
+            scene_id: The scene.
+            aoi: AOI id.
+            sensor: Sensor name.
+            acquired: Acquisition time.
+            reason: One line saying why.
+        """
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO skipped_scenes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(scene_id) DO NOTHING",
+                (scene_id, aoi, sensor, iso(acquired), reason, run_id),
+            )
 
     def last_acquired(self, aoi: str, sensor: str) -> dt.datetime | None:
         """Latest acquisition stored for an AOI and sensor.

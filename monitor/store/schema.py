@@ -62,6 +62,31 @@ CREATE TABLE IF NOT EXISTS counts (
     run_id            INTEGER REFERENCES runs(id),
     PRIMARY KEY (aoi, sensor, acquired, class, model)
 );
+CREATE TABLE IF NOT EXISTS requests (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id      INTEGER REFERENCES runs(id),
+    requested   TEXT NOT NULL,
+    month       TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    scene_id    TEXT NOT NULL,
+    part        TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    pu_estimate REAL NOT NULL CHECK (pu_estimate >= 0),
+    pu_spent    REAL CHECK (pu_spent >= 0),
+    status      TEXT NOT NULL CHECK (status IN ('pending', 'ok', 'failed')),
+    error       TEXT
+);
+CREATE TABLE IF NOT EXISTS skipped_scenes (
+    scene_id  TEXT PRIMARY KEY,
+    aoi       TEXT NOT NULL,
+    sensor    TEXT NOT NULL,
+    acquired  TEXT NOT NULL,
+    reason    TEXT NOT NULL,
+    run_id    INTEGER REFERENCES runs(id)
+);
+CREATE INDEX IF NOT EXISTS requests_month ON requests(month, status);
 CREATE INDEX IF NOT EXISTS counts_scene ON counts(scene_id, model);
 CREATE INDEX IF NOT EXISTS detections_scene ON detections(scene_id, model);
 """

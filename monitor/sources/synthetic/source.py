@@ -17,9 +17,10 @@ from monitor.config.models import CLASSES, AOIConfig, SensorName
 from monitor.imagery.grid import SiteMasks, aoi_grid, site_masks
 from monitor.imagery.scene import write_scene
 from monitor.sources.base import SceneRef, make_scene_id
-from monitor.sources.synthetic.atmosphere import scene_conditions
+from monitor.sources.synthetic.atmosphere import Conditions, scene_conditions
+from monitor.sources.synthetic.catalogue import PlacedObject
 from monitor.sources.synthetic.noise import stable_int
-from monitor.sources.synthetic.render import render_s1, render_s2
+from monitor.sources.synthetic.render import Rendered, render_s1, render_s2
 from monitor.sources.synthetic.scenario import Scenario, check_zones, load_scenario, objects_at
 from monitor.sources.synthetic.schedule import acquisitions, platform_for
 
@@ -115,6 +116,31 @@ class SyntheticSource:
             refs.append(SceneRef(aoi.id, sensor, when, make_scene_id(aoi.id, sensor, when), cond.cloud_cover, meta))
         return refs
 
+    def render(
+        self, aoi: AOIConfig, sensor: SensorName, when: dt.datetime
+    ) -> tuple[SiteMasks, list[PlacedObject], Conditions, Rendered]:
+        """Render one acquisition in memory on the AOI's grid.
+
+        This is what :meth:`fetch` writes and what the Sentinel Hub emulator serves.
+
+        Args:
+            aoi: The AOI.
+            sensor: Sensor name.
+            when: Acquisition time (any instant; UTC).
+
+        Returns:
+            (the AOI's masks on its grid, the objects drawn, the scene conditions, the rendered bands).
+
+        Raises:
+            ConfigError: The scenario names a zone the AOI lacks.
+        """
+        masks = self._site(aoi)
+        when = when.astimezone(dt.UTC)
+        objects = objects_at(self.scenario, aoi, masks, when, self.seed)
+        cond = scene_conditions(aoi, sensor, when, self.scene_seed)
+        render = render_s2 if sensor == "sentinel-2-l2a" else render_s1
+        return masks, objects, cond, render(masks, objects, cond, when, self.scene_seed)
+
     def fetch(self, ref: SceneRef, aoi: AOIConfig, dest: Path) -> Path:
         """Render one acquisition to a scene GeoTIFF plus its ``.truth.json``.
 
@@ -133,12 +159,8 @@ class SyntheticSource:
         if ref.aoi != aoi.id:
             raise ValueError(f"scene {ref.scene_id} belongs to AOI {ref.aoi!r}, not {aoi.id!r}")
         path = dest / f"{ref.scene_id}.tif" if dest.is_dir() else dest
-        masks = self._site(aoi)
         when = ref.acquired.astimezone(dt.UTC)
-        objects = objects_at(self.scenario, aoi, masks, when, self.seed)
-        cond = scene_conditions(aoi, ref.sensor, when, self.scene_seed)
-        render = render_s2 if ref.sensor == "sentinel-2-l2a" else render_s1
-        scene = render(masks, objects, cond, when, self.scene_seed)
+        masks, objects, cond, scene = self.render(aoi, ref.sensor, when)
         acquired = f"{when:%Y-%m-%dT%H:%M:%SZ}"
         tags = {
             "SENSOR": ref.sensor,

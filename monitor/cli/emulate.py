@@ -1,0 +1,64 @@
+"""``monitor emulate``: serve a local Sentinel Hub API (token, Catalog, Process) over the synthetic scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from monitor.cli.options import config_option
+from monitor.config.loader import load_settings
+from monitor.errors import UsageError
+
+__all__ = ("emulate_cmd",)
+
+_FAULTS_HELP = "Inject a fault, KIND[:COUNT|:always][@catalog|@process|@token] (repeatable). Kinds: " + ", ".join(
+    ["429", "503", "slow", "truncate", "corrupt", "evalscript", "expire", "bad-credentials"]
+)
+
+
+@click.command("emulate")
+@config_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind (others refused).")
+@click.option("--scenario", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="Scenario file.")
+@click.option("--fault", "faults", multiple=True, metavar="KIND[:COUNT]", help=_FAULTS_HELP)
+@click.option("--slow-seconds", type=click.FloatRange(0, 600), default=3.0, show_default=True, help="Delay of slow.")
+@click.option("--retry-after-ms", type=click.IntRange(0), default=100, show_default=True, help="Retry-After of 429.")
+@click.option("--client-id", default=None, help="Only accept this client id (default: any).")
+@click.option("--client-secret", envvar="MONITOR_EMULATOR_SECRET", default=None, help="Only accept this secret.")
+def emulate_cmd(
+    config: Path | None,
+    port: int,
+    host: str,
+    scenario: Path | None,
+    faults: tuple[str, ...],
+    slow_seconds: float,
+    retry_after_ms: int,
+    client_id: str | None,
+    client_secret: str | None,
+) -> None:
+    """Serve the Sentinel Hub API on HOST:PORT until Ctrl-C, for trying the sentinelhub source offline.
+
+    Point the monitor at it with SH_BASE_URL=http://HOST:PORT and SH_TOKEN_URL=http://HOST:PORT/auth/realms/
+    main/protocol/openid-connect/token, any SH_CLIENT_ID/SH_CLIENT_SECRET, and MONITOR_SOURCE=sentinelhub.
+    """
+    from monitor.sources.sentinelhub.emulator import FAULT_HELP, FaultPlan, TokenBook, build_emulator, parse_fault
+
+    try:
+        plan = FaultPlan([parse_fault(f) for f in faults], slow_seconds=slow_seconds, retry_after_ms=retry_after_ms)
+    except ValueError as exc:
+        raise UsageError(f"--fault: {exc}") from None
+    settings = load_settings(config)
+    emulator = build_emulator(settings, plan, TokenBook(client_id, client_secret), host, port, scenario)
+    click.echo(f"Sentinel Hub emulator on {emulator.base_url} serving {', '.join(settings.aois)}", err=True)
+    for fault in plan.faults:
+        click.echo(f"  fault {fault}: {FAULT_HELP[fault.kind]}", err=True)
+    click.echo(f"export SH_BASE_URL={emulator.base_url}")
+    click.echo(f"export SH_TOKEN_URL={emulator.token_url}")
+    try:
+        emulator.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("emulator stopped", err=True)
+    finally:
+        emulator.stop()
