@@ -15,6 +15,7 @@ import click
 from monitor.cli.counts import counts_cmd
 from monitor.cli.detect import detect_cmd
 from monitor.cli.evaluate import evaluate_cmd
+from monitor.cli.export import export_cmd
 from monitor.cli.run import run_cmd
 from monitor.cli.train import train_cmd
 from monitor.errors import EXIT_SOFTWARE, MonitorError
@@ -82,6 +83,7 @@ cli.add_command(detect_cmd)
 cli.add_command(counts_cmd)
 cli.add_command(train_cmd)
 cli.add_command(evaluate_cmd)
+cli.add_command(export_cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
