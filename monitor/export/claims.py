@@ -115,6 +115,8 @@ def site_claims(path: Path, aoi_id: str) -> list[ClaimRow]:
         raise InputDataError(f"{path}: cannot read the claims ledger ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         raise InputDataError(f"{path}: claims ledger is not valid YAML ({exc})".replace("\n", " ")) from None
+    except ValueError as exc:  # PyYAML's own date parsing, e.g. "date: 2024-13-45"
+        raise InputDataError(f"{path}: claims ledger holds an impossible date ({exc})") from None
     if not isinstance(data, list):
         raise InputDataError(f"{path}: claims ledger must be a list of entries (got {type(data).__name__})")
     rows: list[ClaimRow] = []

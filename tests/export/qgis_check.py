@@ -18,7 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qgis.core import (  # noqa: E402
+from qgis.core import (
     QgsApplication,
     QgsFeatureRequest,
     QgsInterval,
@@ -32,8 +32,8 @@ from qgis.core import (  # noqa: E402
     QgsVectorLayer,
     QgsVectorLayerTemporalContext,
 )
-from qgis.PyQt.QtCore import QDateTime, QSize, Qt  # noqa: E402
-from qgis.PyQt.QtGui import QColor  # noqa: E402
+from qgis.PyQt.QtCore import QDateTime, QSize, Qt
+from qgis.PyQt.QtGui import QColor
 
 SIZE = 480
 
@@ -174,9 +174,7 @@ def check(project_path, out_dir, dates):
         layers.append(info)
     report["layers"] = layers
     shown = [lyr for lyr in root.layerOrder() if root.findLayer(lyr.id()).isVisible()]
-    report["composites"] = {
-        d: _render(shown, extent, crs, out_dir / f"composite_{d}.png", frame(d)) for d in dates
-    }
+    report["composites"] = {d: _render(shown, extent, crs, out_dir / f"composite_{d}.png", frame(d)) for d in dates}
     # The same files opened on their own: the GeoPackage's embedded styles and the COGs' QML sidecars.
     direct = []
     seen = set()
