@@ -10,7 +10,7 @@ from filelock import FileLock, Timeout
 
 from monitor.cli.options import aoi_option, config_option, since_until_options
 from monitor.config.loader import load_settings
-from monitor.errors import InputDataError, TransientError
+from monitor.errors import InputDataError, TransientError, UsageError
 from monitor.tables import format_table
 
 __all__ = ("export_cmd",)
@@ -40,6 +40,9 @@ def export_cmd(
     from monitor.export.refresh import export_sites
 
     settings = load_settings(config)
+    settings.select(list(aois))
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.data_dir / "monitor.lock"), timeout=0)
     try:

@@ -22,6 +22,7 @@ from qgis.core import (
     QgsApplication,
     QgsFeatureRequest,
     QgsInterval,
+    QgsLayerTreeGroup,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsProject,
@@ -36,17 +37,31 @@ from qgis.PyQt.QtCore import QDateTime, QSize, Qt
 from qgis.PyQt.QtGui import QColor
 
 SIZE = 480
+COMPOSITE = 640
+
+
+def _sensor_groups(root):
+    """The top-level sensor groups with their short names (S2, S1)."""
+    out = []
+    for node in root.children():
+        if isinstance(node, QgsLayerTreeGroup) and node.name().startswith("Sentinel-"):
+            out.append((node, "S" + node.name().split("-")[1][0]))
+    return out
+
+
+def _outside_sensor_groups(root, layer):
+    return all(layer.id() not in group.findLayerIds() for group, _ in _sensor_groups(root))
 
 
 def _iso(value):
     return value.toUTC().toString(Qt.ISODate) if value is not None and value.isValid() else None
 
 
-def _render(layers, extent, crs, path, time_range=None):
+def _render(layers, extent, crs, path, time_range=None, size=SIZE):
     settings = QgsMapSettings()
     settings.setLayers(layers)
     settings.setDestinationCrs(crs)
-    settings.setOutputSize(QSize(SIZE, SIZE))
+    settings.setOutputSize(QSize(size, size))
     settings.setBackgroundColor(QColor(255, 255, 255))
     settings.setExtent(extent)
     if time_range is not None:
@@ -73,7 +88,13 @@ def _renderer(layer):
         if rend is not None and rend.type() == "categorizedSymbol":
             info["attr"] = rend.classAttribute()
             info["categories"] = [
-                {"value": c.value(), "label": c.label(), "colour": c.symbol().color().name()} for c in rend.categories()
+                {
+                    "value": c.value(),
+                    "label": c.label(),
+                    "colour": c.symbol().color().name(),
+                    "stroke": c.symbol().symbolLayer(0).strokeColor().name(),
+                }
+                for c in rend.categories()
             ]
         info["labels"] = bool(layer.labelsEnabled() and layer.labeling() is not None)
         return info
@@ -174,7 +195,15 @@ def check(project_path, out_dir, dates):
         layers.append(info)
     report["layers"] = layers
     shown = [lyr for lyr in root.layerOrder() if root.findLayer(lyr.id()).isVisible()]
-    report["composites"] = {d: _render(shown, extent, crs, out_dir / f"composite_{d}.png", frame(d)) for d in dates}
+    report["composites"] = {}
+    for d in dates:
+        report["composites"][d] = _render(shown, extent, crs, out_dir / f"composite_{d}.png", frame(d), COMPOSITE)
+        # Each sensor group on its own (Sentinel-1 is off when the project opens), as an analyst toggles them.
+        for group, short in _sensor_groups(root):
+            ids = set(group.findLayerIds())
+            alone = [lyr for lyr in root.layerOrder() if lyr.id() in ids or _outside_sensor_groups(root, lyr)]
+            name = f"composite_{d}_{short}.png"
+            report["composites"][f"{d} {short}"] = _render(alone, extent, crs, out_dir / name, frame(d), COMPOSITE)
     # The same files opened on their own: the GeoPackage's embedded styles and the COGs' QML sidecars.
     direct = []
     seen = set()
