@@ -7,18 +7,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from monitor.export.palette import CLASS_COLOURS, code_label, detection_colormap, hex_colour
-from monitor.export.qml import (
+from monitor.export.qml import Style, paletted_pipe, rgba_pipe, temporal_raster, temporal_vector
+from monitor.export.symbols import (
     Category,
-    Style,
     categorized_renderer,
     fill_symbol,
     marker_symbol,
-    paletted_pipe,
-    rgba_pipe,
     simple_labeling,
     single_renderer,
-    temporal_raster,
-    temporal_vector,
 )
 
 __all__ = (
