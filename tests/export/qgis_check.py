@@ -6,7 +6,8 @@ CRS, renderer, categories, temporal properties, feature counts), renders every l
 requested date to PNG, and also opens the GeoPackage layers and COGs directly, without the project, to check
 that their embedded and sidecar default styles load.
 
-Usage: python3 qgis_check.py PROJECT.qgz OUT_DIR [DATE ...]
+Usage: python3 qgis_check.py PROJECT.qgz OUT_DIR [DATE ...] [--zoom=XMIN,YMIN,XMAX,YMAX]
+(--zoom also renders each date's per-sensor composite over that extent, in the project CRS.)
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ def _visible_on(layer, rng):
     return bool(props.isVisibleInTemporalRange(rng))
 
 
-def check(project_path, out_dir, dates):
+def check(project_path, out_dir, dates, detail=None):
     """Everything QGIS is asked, in one function so its Qt objects are gone before QGIS shuts down."""
     project = QgsProject.instance()
     report = {"read": project.read(str(project_path))}
@@ -204,6 +205,11 @@ def check(project_path, out_dir, dates):
             alone = [lyr for lyr in root.layerOrder() if lyr.id() in ids or _outside_sensor_groups(root, lyr)]
             name = f"composite_{d}_{short}.png"
             report["composites"][f"{d} {short}"] = _render(alone, extent, crs, out_dir / name, frame(d), COMPOSITE)
+            if detail is not None:
+                name = f"detail_{d}_{short}.png"
+                report["composites"][f"{d} {short} detail"] = _render(
+                    alone, detail, crs, out_dir / name, frame(d), COMPOSITE
+                )
     # The same files opened on their own: the GeoPackage's embedded styles and the COGs' QML sidecars.
     direct = []
     seen = set()
@@ -230,11 +236,14 @@ def check(project_path, out_dir, dates):
 
 
 def main(argv):
-    out_dir = Path(argv[2])
+    zoom = [a for a in argv[1:] if a.startswith("--zoom=")]
+    args = [a for a in argv[1:] if not a.startswith("--zoom=")]
+    out_dir = Path(args[1])
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QgsApplication([], False)
     app.initQgis()
-    report = check(Path(argv[1]), out_dir, argv[3:])
+    detail = QgsRectangle(*map(float, zoom[0].removeprefix("--zoom=").split(","))) if zoom else None
+    report = check(Path(args[0]), out_dir, args[2:], detail)
     print(json.dumps(report), flush=True)
     app.exitQgis()
     return 0

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyproj import Transformer
 
 from monitor.cli import cli
 from monitor.export.files import SiteLayout
@@ -55,10 +56,10 @@ def qgis_available() -> None:
         )
 
 
-def run_qgis(project: Path, out: Path, dates: list[str], tmp_path: Path, keep_as: str) -> dict:
+def run_qgis(project: Path, out: Path, dates: list[str], tmp_path: Path, keep_as: str, zoom: str = "") -> dict:
     """Run the check in the system Python; keep the PNGs in MONITOR_QGIS_RENDER_DIR/<keep_as> when set."""
     proc = subprocess.run(
-        [SYSTEM_PYTHON, str(CHECK), str(project), str(out), *dates],
+        [SYSTEM_PYTHON, str(CHECK), str(project), str(out), *dates, *([f"--zoom={zoom}"] if zoom else [])],
         env=_qgis_env(tmp_path),
         capture_output=True,
         text=True,
@@ -181,8 +182,8 @@ def test_a_real_run_keeps_a_project_that_qgis_opens_with_the_runs_detections(
 ):
     """`monitor run` (synthetic Dunai, the October 2024 transfer) refreshes the outputs; QGIS renders them.
 
-    The composite of 17 October is the README's screenshot (docs/qgis-dunai.png), copied from
-    MONITOR_QGIS_RENDER_DIR/run.
+    The Sentinel-1 detail of 18 October is the README's screenshot (docs/qgis-dunai.png), copied from
+    MONITOR_QGIS_RENDER_DIR/run/detail_2024-10-18_S1.png.
     """
     monkeypatch.setenv("MONITOR_DETECTOR", "cnn")
     res = CliRunner().invoke(
@@ -193,7 +194,10 @@ def test_a_real_run_keeps_a_project_that_qgis_opens_with_the_runs_detections(
     data = config_path.parent / "data"
     layout = SiteLayout(data, "dunai")
     assert layout.project.exists() and layout.gpkg.exists()
-    report = run_qgis(layout.project, tmp_path / "png", ["2024-10-17", "2024-10-18"], tmp_path, "run")
+    berths = Transformer.from_crs("EPSG:4326", "EPSG:32653", always_xy=True)
+    (x0, x1), (y0, y1) = berths.transform([132.314, 132.360], [42.868, 42.892])
+    zoom = f"{x0},{y0},{x1},{y1}"  # the piers, the naval berths and part of the bay
+    report = run_qgis(layout.project, tmp_path / "png", ["2024-10-17", "2024-10-18"], tmp_path, "run", zoom)
     with Store(data / "monitor.sqlite") as st:
         stored = st.conn.execute("SELECT COUNT(*) FROM detections").fetchone()[0]
         scenes = st.conn.execute("SELECT COUNT(*) FROM scenes WHERE aoi='dunai'").fetchone()[0]
@@ -204,4 +208,7 @@ def test_a_real_run_keeps_a_project_that_qgis_opens_with_the_runs_detections(
         == stored
     )
     assert sum(1 for lyr in layers if lyr["name"].endswith("quicklook")) == scenes
-    assert report["composites"]["2024-10-17"]["painted_samples"] > 1000
+    assert all(not c["errors"] for c in report["composites"].values())
+    shots = report["composites"]
+    assert all(shots[k]["painted_samples"] > 1000 for k in ("2024-10-17", "2024-10-18 S1", "2024-10-18 S1 detail"))
+    assert shots["2024-10-17 S1"]["painted_samples"] < 2000  # no Sentinel-1 scene yet: only the site and claims
