@@ -2,8 +2,8 @@
 
 Top to bottom: the claims, the site (AOI outline and layout), then one group per sensor holding its detection
 points and footprints (filtered from the GeoPackage by sensor), its per-scene detection rasters and its
-per-scene quicklooks. Sentinel-2 is shown at first; the Sentinel-1 group is there but switched off, as the
-two sensors' scenes cover the same ground. Every scene layer carries the period during which it is the site's
+per-scene quicklooks. Only the first sensor group (Sentinel-2 when there is any) is switched on at first, as
+the sensors' scenes cover the same ground. Every scene layer carries the period during which it is the site's
 newest view from its sensor, so with the temporal controller on, any date shows the latest scene and its
 detections.
 """
@@ -61,7 +61,13 @@ def _time_range(scenes: Sequence[SceneRow], claims: Sequence[ClaimRow]) -> tuple
 
 
 def _sensor_group(
-    layout: SiteLayout, aoi: AOIConfig, sensor: str, scenes: Sequence[SceneRow], styles: dict[str, Style], crs: CRS
+    layout: SiteLayout,
+    aoi: AOIConfig,
+    sensor: str,
+    scenes: Sequence[SceneRow],
+    styles: dict[str, Style],
+    crs: CRS,
+    checked: bool,
 ) -> Group:
     title, short = SENSOR_LABELS.get(sensor, (sensor, sensor))
     gpkg = _rel(layout.gpkg, layout.qgis_dir)
@@ -109,7 +115,7 @@ def _sensor_group(
         Group(f"{short} detection rasters", det_rasters, expanded=False),
         Group(f"{short} quicklooks", quicklooks, expanded=False),
     ]
-    return Group(title, children, checked=sensor == "sentinel-2-l2a" or "sentinel-2-l2a" not in aoi.sensors)
+    return Group(title, children, checked=checked)
 
 
 def site_project(
@@ -144,6 +150,8 @@ def site_project(
         vector("claims", "claims", "Point"),
         Group("site", [vector("aoi", "AOI outline", "Polygon"), vector("site", "site layout", "Polygon")]),
     ]
-    for sensor in sorted({s.sensor for s in scenes}, key=lambda x: SENSORS.index(x) if x in SENSORS else 99):
-        tree.append(_sensor_group(layout, aoi, sensor, [s for s in scenes if s.sensor == sensor], styles, crs))
+    sensors = sorted({s.sensor for s in scenes}, key=lambda x: SENSORS.index(x) if x in SENSORS else 99)
+    for n, sensor in enumerate(sensors):
+        group = [s for s in scenes if s.sensor == sensor]
+        tree.append(_sensor_group(layout, aoi, sensor, group, styles, crs, checked=n == 0))
     return Project(f"{aoi.name} (monitor)", crs, _extent(aoi, crs), tree, _time_range(scenes, claims))

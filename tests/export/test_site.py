@@ -16,7 +16,7 @@ from monitor.export import export_site
 from monitor.export.files import SiteLayout
 from monitor.export.gpkg import LAYERS
 from tests.conftest import write_config
-from tests.export.conftest import recount_with
+from tests.export.conftest import SCENES, build_site, recount_with
 
 
 def _snapshot(site):
@@ -156,3 +156,13 @@ def test_a_missing_claims_ledger_gives_an_empty_claims_layer(site, tmp_path):
     result = export_site(site.data_dir, site.aoi, claims_path=tmp_path / "nowhere" / "claims.yaml")
     assert result.claims == 0
     assert pyogrio.read_info(result.gpkg, layer="claims")["features"] == 0
+
+
+def test_the_first_sensor_group_is_on_even_when_a_site_has_only_radar(tmp_path, monkeypatch):
+    monkeypatch.delenv("MONITOR_DATA_DIR", raising=False)
+    radar = build_site(tmp_path, [s for s in SCENES if s[0] == "sentinel-1-grd"])
+    export_site(radar.data_dir, radar.aoi)
+    with zipfile.ZipFile(SiteLayout(radar.data_dir, "dunai").project) as zf:
+        root = ET.fromstring(zf.read("dunai.qgs"))
+    groups = {g.get("name"): g.get("checked") for g in root.iter("layer-tree-group") if g.get("name")}
+    assert groups["Sentinel-1 GRD"] == "Qt::Checked" and "Sentinel-2 L2A" not in groups
