@@ -8,7 +8,7 @@ Layout (all paths relative to the data folder)::
     qgis/<aoi>.qgz                                     the QGIS project (relative paths)
 
 Every file is first written to a hidden temporary file in its destination folder and then moved over the old
-one with :func:`os.replace`, so a reader (or a crash) never sees a half-written output.
+one with :func:`os.replace` (unless it is identical), so a reader (or a crash) never sees a half-written output.
 """
 
 from __future__ import annotations
@@ -87,9 +87,16 @@ def sidecar(path: Path) -> Path:
     return path.with_suffix(".qml")
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    return a.exists() and b.exists() and a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success move it over ``path``, on failure delete it.
+
+    When the new file is byte for byte the old one, the old one is kept (its modification time too), so
+    re-exporting unchanged outputs touches nothing.
 
     Args:
         path: The final destination.
@@ -105,7 +112,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp.unlink()
     try:
         yield tmp
-        os.replace(tmp, path)
+        if not _same_bytes(tmp, path):
+            os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 

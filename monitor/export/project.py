@@ -214,9 +214,6 @@ def write_project(path: Path, project: Project) -> Path:
         info = zipfile.ZipInfo(f"{path.stem}.qgs", date_time=(1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
         zf.writestr(info, project_xml(project).encode("utf-8"))
-    data = buf.getvalue()
-    if path.exists() and path.read_bytes() == data:
-        return path
     with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+        tmp.write_bytes(buf.getvalue())
     return path

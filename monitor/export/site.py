@@ -80,13 +80,6 @@ def _tags(path: Path) -> dict[str, str] | None:
         return None
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    write_text_atomic(path, text)
-    return True
-
-
 def _scene_cogs(layout: SiteLayout, scene: SceneRow, dets: Sequence[DetectionRow], force: bool) -> int:
     quick, det_path = layout.quicklook(scene.sensor, scene.scene_id), layout.detections(scene.sensor, scene.scene_id)
     digest = _digest(dets, scene.model)
@@ -174,9 +167,9 @@ def export_site(
             layout.detections(scene.sensor, scene.scene_id),
         )
         if quick.exists() and det_path.exists():
-            _write_if_changed(sidecar(quick), quicklook_style(scene.valid_from, scene.valid_to).qml())
+            write_text_atomic(sidecar(quick), quicklook_style(scene.valid_from, scene.valid_to).qml())
             style = detection_raster_style(aoi.classes, scene.valid_from, scene.valid_to)
-            _write_if_changed(sidecar(det_path), style.qml())
+            write_text_atomic(sidecar(det_path), style.qml())
             shown.append(scene)
 
     crs = utm_crs(*aoi.centre)
