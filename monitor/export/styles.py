@@ -31,12 +31,13 @@ __all__ = (
 KIND_COLOURS: dict[str, tuple[int, int, int]] = {
     "water": (31, 120, 180),
     "berth": (0, 200, 220),
-    "pier": (240, 240, 240),
-    "quay": (240, 240, 240),
+    # Concrete is drawn mid-grey: white would vanish against the bright piers and runways in the imagery.
+    "pier": (110, 110, 110),
+    "quay": (110, 110, 110),
     "land": (120, 160, 60),
     "building": (200, 120, 60),
-    "runway": (240, 240, 240),
-    "taxiway": (200, 200, 200),
+    "runway": (110, 110, 110),
+    "taxiway": (150, 150, 150),
     "apron": (0, 200, 220),
 }
 AOI_COLOUR = (255, 221, 0)
