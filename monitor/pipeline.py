@@ -306,9 +306,18 @@ def run(
             if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
                 bind_run(summary.run_id)
             _process_all(store, summary, source, detector, settings.data_dir, progress)
-            return summary
+        _export_outputs(settings, aois, summary)
+        return summary
     finally:
         lock.release()
+
+
+def _export_outputs(settings: Settings, aois: Sequence[AOIConfig], summary: RunSummary) -> None:
+    # Issue 6: keep the QGIS overlays, GeoPackages and projects current (imported here: heavy, and only needed
+    # after a real run).
+    from monitor.export.refresh import refresh_after_run
+
+    refresh_after_run(settings.data_dir, aois, summary.processed)
 
 
 def _process_all(

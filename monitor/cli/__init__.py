@@ -16,6 +16,7 @@ from monitor.cli.counts import counts_cmd
 from monitor.cli.detect import detect_cmd
 from monitor.cli.emulate import emulate_cmd
 from monitor.cli.evaluate import evaluate_cmd
+from monitor.cli.export import export_cmd
 from monitor.cli.run import run_cmd
 from monitor.cli.train import train_cmd
 from monitor.errors import EXIT_SOFTWARE, MonitorError
@@ -84,6 +85,7 @@ cli.add_command(counts_cmd)
 cli.add_command(train_cmd)
 cli.add_command(evaluate_cmd)
 cli.add_command(emulate_cmd)
+cli.add_command(export_cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
