@@ -1,17 +1,19 @@
-"""The thin pipeline: plan the scenes to fetch, fetch, detect, count and store them.
+"""The thin pipeline: plan the scenes to fetch, run them on an executor, store the results, refresh outputs.
 
-``process_scene`` touches no database, so the same function can run on a worker process or cluster while
-only the driver writes the store.
+Scene tasks (:mod:`monitor.tasks`) touch no database, so they run alike in this process or on dask workers;
+only this driver writes the store, under the run lock. ``monitor run`` and ``monitor backfill`` both call
+:func:`run`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-import math
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -19,18 +21,21 @@ from tqdm import tqdm
 
 from monitor.config.loader import Settings
 from monitor.config.models import AOIConfig
-from monitor.detect.base import Detection, Detector
-from monitor.detect.counting import count_by_class, observed_fraction, site_zone
-from monitor.errors import ConfigError, InputDataError, MonitorError, TransientError, UsageError
-from monitor.imagery.grid import site_masks
-from monitor.imagery.scene import cloud_fraction, read_scene
-from monitor.sources.base import SceneRef, Source
+from monitor.detect.base import Detector
+from monitor.errors import EXIT_SOFTWARE, ConfigError, MonitorError, TransientError, UsageError
+from monitor.executors import Executor, check_spec, open_executor
+from monitor.ops.storage import check_writable, is_temp_name, storage_error, sweep_temp_files
+from monitor.plan import RunSummary, default_until, plan_jobs
+from monitor.sources.base import Source
 from monitor.store.db import SceneRecord, Store
+from monitor.store.runlog import close_stale_runs, exports_done, exports_pending, record_run_sites
+from monitor.tasks import Job, SceneResult, SceneTask, TaskOutcome, archive_path, process_scene, run_task
 
 __all__ = (
     "Job",
     "RunSummary",
     "SceneResult",
+    "archive_path",
     "default_until",
     "make_detector",
     "make_source",
@@ -90,170 +95,6 @@ def make_detector(settings: Settings) -> Detector:
     return CnnDetector(det.weights)
 
 
-@dataclass(frozen=True)
-class Job:
-    """One scene to fetch and count."""
-
-    aoi: AOIConfig
-    ref: SceneRef
-
-
-@dataclass(frozen=True)
-class SceneResult:
-    """What processing one scene produced (small enough to send back from a worker)."""
-
-    ref: SceneRef
-    path: Path
-    crs: str
-    crs_units_per_m: float
-    detections: list[Detection]
-    counts: dict[str, int]
-    observed_fraction: float
-    skipped: str | None = None
-
-
-@dataclass
-class RunSummary:
-    """What a run did, per (aoi, sensor)."""
-
-    run_id: int | None
-    since: dict[tuple[str, str], dt.date] = field(default_factory=dict)
-    until: dt.date | None = None
-    discovered: Counter[tuple[str, str]] = field(default_factory=Counter)
-    cloudy: Counter[tuple[str, str]] = field(default_factory=Counter)
-    processed: Counter[tuple[str, str]] = field(default_factory=Counter)
-    jobs: list[Job] = field(default_factory=list)
-
-    @property
-    def n_processed(self) -> int:
-        """Total scenes stored by this run."""
-        return sum(self.processed.values())
-
-
-def archive_path(data_dir: Path, ref: SceneRef) -> Path:
-    """Where a scene GeoTIFF lives in the archive.
-
-    Args:
-        data_dir: The data folder.
-        ref: The scene.
-
-    Returns:
-        ``<data>/scenes/<aoi>/<sensor>/<scene_id>.tif``.
-    """
-    return data_dir / "scenes" / ref.aoi / ref.sensor / f"{ref.scene_id}.tif"
-
-
-def process_scene(job: Job, source: Source, detector: Detector, data_dir: Path) -> SceneResult:
-    """Fetch (unless archived), read, detect and count one scene. Writes only the scene archive.
-
-    Args:
-        job: The scene and its AOI.
-        source: Scene source.
-        detector: Detector.
-        data_dir: Data folder holding the archive.
-
-    Returns:
-        The result for the driver to store.
-
-    Raises:
-        InputDataError: The fetched scene cannot be read.
-    """
-    path = archive_path(data_dir, job.ref)
-    if not path.exists():
-        source.fetch(job.ref, job.aoi, path)
-    try:
-        scene = read_scene(path)
-    except InputDataError:
-        log.warning("re-fetching unreadable archived scene %s", path)
-        path.unlink(missing_ok=True)
-        source.fetch(job.ref, job.aoi, path)
-        scene = read_scene(path)
-    masks = site_masks(job.aoi, scene.grid)
-    zone = site_zone(job.aoi, masks)
-    units = abs(scene.grid.transform.a) / scene.pixel_size_m if scene.pixel_size_m else 1.0
-    units = units if math.isfinite(units) else 1.0
-    rule = job.aoi.site_cloud
-    cloud = cloud_fraction(scene.scl, zone=zone) if scene.scl is not None else 0.0
-    if rule.action == "skip" and cloud > rule.max_fraction:
-        why = f"site cloud fraction {cloud:.2f} > site_cloud.max_fraction {rule.max_fraction:g}"
-        return SceneResult(job.ref, path, str(scene.grid.crs), units, [], {}, observed_fraction(scene, zone), why)
-    detections = detector.detect(scene, job.aoi, masks)
-    counts, kept = count_by_class(detections, job.aoi.classes, zone)
-    return SceneResult(
-        ref=job.ref,
-        path=path,
-        crs=str(scene.grid.crs),
-        crs_units_per_m=units,
-        detections=kept,
-        counts=counts,
-        observed_fraction=observed_fraction(scene, zone),
-    )
-
-
-def default_until(source: Source, today: dt.date) -> dt.date:
-    """The last date a run covers when ``--until`` is not given.
-
-    Args:
-        source: The scene source.
-        today: Today's date (UTC).
-
-    Returns:
-        The end of the scenario for a source that has one (the synthetic source), else today.
-    """
-    end = getattr(source, "end", None)
-    return end if isinstance(end, dt.date) else today
-
-
-def plan_jobs(
-    aois: Sequence[AOIConfig],
-    source: Source,
-    store: Store,
-    model: str,
-    since: dt.date | None,
-    until: dt.date | None,
-    summary: RunSummary,
-) -> list[Job]:
-    """Discover acquisitions and keep those not yet stored for ``model`` and not too cloudy.
-
-    Args:
-        aois: AOIs to cover.
-        source: Scene source.
-        store: The store.
-        model: Detector version.
-        since: First date (None: from the last stored scene minus the look-back, or the AOI start).
-        until: Last date (None: today, or the end of the synthetic scenario).
-        summary: Filled with discovery statistics.
-
-    Returns:
-        Jobs, oldest first.
-    """
-    today = dt.datetime.now(dt.UTC).date()
-    end = until or default_until(source, today)
-    summary.until = end
-    done = store.processed_ids(model)
-    jobs: list[Job] = []
-    for aoi in aois:
-        for sensor in aoi.sensors:
-            start = since
-            if start is None:
-                last = store.last_acquired(aoi.id, sensor)
-                start = aoi.start if last is None else last.date() - dt.timedelta(days=aoi.cadence.lookback_days)
-            key = (aoi.id, sensor)
-            summary.since[key] = start
-            if start > end:
-                continue
-            for ref in source.discover(aoi, sensor, start, end):
-                summary.discovered[key] += 1
-                if ref.scene_id in done:
-                    continue
-                if ref.cloud_cover is not None and ref.cloud_cover > aoi.max_cloud:
-                    summary.cloudy[key] += 1
-                    continue
-                jobs.append(Job(aoi, ref))
-    jobs.sort(key=lambda j: (j.ref.acquired, j.ref.aoi, j.ref.sensor))
-    return jobs
-
-
 def run(
     settings: Settings,
     aoi_ids: Sequence[str] = (),
@@ -262,8 +103,9 @@ def run(
     dry_run: bool = False,
     progress: bool | None = None,
     command: str = "run",
+    executor: str | None = None,
 ) -> RunSummary:
-    """Discover, fetch, detect and store every new scene for the selected AOIs.
+    """Discover, fetch, detect and store every new scene for the selected AOIs, then refresh the outputs.
 
     Args:
         settings: Resolved settings.
@@ -272,71 +114,142 @@ def run(
         until: Last date, inclusive.
         dry_run: Only plan; write nothing.
         progress: Progress bar on stderr (None: only on a terminal).
-        command: Name recorded in the runs table.
+        command: Name recorded in the runs table (``run`` or ``backfill``).
+        executor: ``local``, ``dask`` or ``tcp://HOST:PORT`` (None: the settings' executor).
 
     Returns:
         The run summary.
 
     Raises:
-        UsageError: ``since`` is after ``until``.
-        TransientError: Another run holds the lock.
+        UsageError: ``since`` is after ``until``, or a bad ``--executor``.
+        TransientError: Another run holds the lock, the disk is full, or the dask scheduler is unreachable.
+        ConfigError: The data folder is not writable.
     """
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
+    spec = check_spec(executor) if executor else settings.executor
     aois = settings.select(list(aoi_ids))
     source = make_source(settings)
     detector = make_detector(settings)
     db = settings.data_dir / "monitor.sqlite"
-    summary = RunSummary(run_id=None)
+    summary = RunSummary(run_id=None, executor=spec)
     if dry_run:
         with Store(db if db.exists() else None) as store:
             summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
         return summary
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(settings.data_dir)
     lock = FileLock(str(settings.data_dir / "monitor.lock"), timeout=0)
     try:
         lock.acquire()
     except Timeout:
         raise TransientError(f"{settings.data_dir / 'monitor.lock'}: another monitor run holds the lock") from None
     try:
-        with Store(db) as store:
-            summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
-            summary.run_id = store.start_run(command, source.name)
-            bind_run = getattr(source, "bind_run", None)
-            if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
-                bind_run(summary.run_id)
-            _process_all(store, summary, source, detector, settings.data_dir, progress)
-        _export_outputs(settings, aois, summary)
+        _locked_run(settings, aois, source, detector, since, until, progress, command, summary)
         return summary
+    except Exception as exc:
+        if isinstance(exc, MonitorError) and exc.exit_code != EXIT_SOFTWARE:
+            raise
+        translated = storage_error(exc, settings.data_dir)
+        if translated is None or translated is exc:
+            raise
+        raise translated from None
     finally:
         lock.release()
 
 
-def _export_outputs(settings: Settings, aois: Sequence[AOIConfig], summary: RunSummary) -> None:
+def _locked_run(
+    settings: Settings,
+    aois: Sequence[AOIConfig],
+    source: Source,
+    detector: Detector,
+    since: dt.date | None,
+    until: dt.date | None,
+    progress: bool | None,
+    command: str,
+    summary: RunSummary,
+) -> None:
+    sweep_temp_files(settings.data_dir)
+    with Store(settings.data_dir / "monitor.sqlite") as store:
+        close_stale_runs(store)
+        summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
+        summary.run_id = store.start_run(command, source.name)
+        record_run_sites(store, summary.run_id, summary.since, summary.until, summary.discovered, {})
+        bind_run = getattr(source, "bind_run", None)
+        if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
+            bind_run(summary.run_id)
+        stale = exports_pending(store, sorted({j.ref.aoi for j in summary.jobs}), summary.run_id)
+        _process_all(store, summary, source, detector, settings, progress)
+        record_run_sites(store, summary.run_id, summary.since, summary.until, summary.discovered, summary.processed)
+        _export_outputs(settings, aois, summary, store, stale)
+
+
+def _export_outputs(
+    settings: Settings, aois: Sequence[AOIConfig], summary: RunSummary, store: Store, stale: set[str]
+) -> None:
     # Issue 6: keep the QGIS overlays, GeoPackages and projects current (imported here: heavy, and only needed
-    # after a real run).
+    # after a real run). Sites marked pending by a run that died before this point are refreshed too.
     from monitor.export.refresh import refresh_after_run
 
-    refresh_after_run(settings.data_dir, aois, summary.processed)
+    log.debug("exporting %s", ", ".join(sorted(a.id for a in aois)))
+    processed = summary.processed.copy()
+    for aoi in aois:
+        if aoi.id in stale:
+            processed[(aoi.id, "pending")] += 1
+    refresh_after_run(settings.data_dir, aois, processed)
+    for aoi in aois:
+        if aoi.id in stale:
+            exports_done(store, aoi.id)
+
+
+def _tasks(jobs: Sequence[Job], data_dir: Path, shared: bool) -> Iterator[SceneTask]:
+    for job in jobs:
+        if shared:
+            yield SceneTask(job, data_dir)
+            continue
+        folder = archive_path(data_dir, job.ref).parent
+        files = {}
+        if archive_path(data_dir, job.ref).exists():
+            files = {
+                p.name: p.read_bytes()
+                for p in folder.glob(f"{job.ref.scene_id}.*")
+                if p.is_file() and not is_temp_name(p.name)
+            }
+        yield SceneTask(job, None, files)
+
+
+def _write_archive(data_dir: Path, outcome: TaskOutcome) -> None:
+    """Put the files a worker pulled into the archive: sidecars first, the GeoTIFF last, each atomically."""
+    folder = archive_path(data_dir, outcome.task.job.ref).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted(outcome.files, key=lambda n: n.endswith(".tif")):
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(outcome.files[name])
+            os.replace(tmp, folder / name)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
 
 def _process_all(
-    store: Store, summary: RunSummary, source: Source, detector: Detector, data_dir: Path, progress: bool | None
+    store: Store, summary: RunSummary, source: Source, detector: Detector, settings: Settings, progress: bool | None
 ) -> None:
     assert summary.run_id is not None
     status, error = "failed", "unexpected failure"
+    data_dir = settings.data_dir
+    pool: Executor | None = None
     try:
-        bar = tqdm(summary.jobs, desc="scenes", unit="scene", disable=None if progress is None else not progress)
-        for job in bar:
-            res = process_scene(job, source, detector, data_dir)
-            if res.skipped:  # too cloudy over the site, by the AOI's site_cloud rule
-                store.record_skipped(
-                    summary.run_id, res.ref.scene_id, res.ref.aoi, res.ref.sensor, res.ref.acquired, res.skipped
-                )
-                summary.cloudy[(job.ref.aoi, job.ref.sensor)] += 1
-                continue
-            _store_result(store, summary.run_id, source.name, res, detector.version, data_dir)
-            summary.processed[(job.ref.aoi, job.ref.sensor)] += 1
+        bar = tqdm(
+            total=len(summary.jobs), desc="scenes", unit="scene", disable=None if progress is None else not progress
+        )
+        if summary.jobs:
+            pool = open_executor(summary.executor)
+            tasks = _tasks(summary.jobs, data_dir, pool.shares_data_dir)
+            for outcome in pool.map_unordered(run_task, tasks, (source, detector)):
+                _handle(store, summary, source.name, detector.version, data_dir, outcome)
+                bar.update(1)
+        bar.close()
         status, error = "ok", ""
     except KeyboardInterrupt:
         status, error = "interrupted", "interrupted"
@@ -344,8 +257,38 @@ def _process_all(
     except MonitorError as exc:
         error = str(exc)
         raise
+    except Exception as exc:
+        error = str(storage_error(exc, data_dir) or f"unexpected failure: {type(exc).__name__}: {exc}")
+        raise
     finally:
-        store.finish_run(summary.run_id, status, summary.n_processed, error or None)
+        if pool is not None:
+            pool.close()
+        try:
+            store.finish_run(summary.run_id, status, summary.n_processed, error or None)
+        except sqlite3.Error:
+            log.debug("could not close run %s", summary.run_id, exc_info=True)
+
+
+def _handle(store: Store, summary: RunSummary, source: str, model: str, data_dir: Path, outcome: TaskOutcome) -> None:
+    if outcome.error is not None:
+        log.debug("task %s failed:\n%s", outcome.task.job.ref.scene_id, outcome.trace)
+        raise outcome.error
+    res = outcome.result
+    assert res is not None
+    job = outcome.task.job
+    if outcome.task.data_dir is None:
+        _write_archive(data_dir, outcome)
+        res = dataclasses.replace(res, path=archive_path(data_dir, job.ref))
+    key = (job.ref.aoi, job.ref.sensor)
+    if res.skipped:  # too cloudy over the site, by the AOI's site_cloud rule
+        store.record_skipped(
+            summary.run_id or 0, res.ref.scene_id, res.ref.aoi, res.ref.sensor, res.ref.acquired, res.skipped
+        )
+        summary.cloudy[key] += 1
+        return
+    log.debug("storing %s", job.ref.scene_id)
+    _store_result(store, summary.run_id or 0, source, res, model, data_dir)
+    summary.processed[key] += 1
 
 
 def _store_result(store: Store, run_id: int, source: str, res: SceneResult, model: str, data_dir: Path) -> None:

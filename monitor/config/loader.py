@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from monitor.config.models import AOIConfig, DetectorConfig, MonitorConfig, SourceConfig
 from monitor.errors import ConfigError, UsageError
+from monitor.executors import check_spec
 
 __all__ = ("Settings", "default_config_path", "format_validation_error", "load_settings", "load_yaml_model")
 
@@ -101,6 +102,7 @@ class Settings:
     source: SourceConfig
     detector: DetectorConfig = field(default_factory=DetectorConfig)
     aoi_files: dict[str, Path] = field(default_factory=dict)
+    executor: str = "local"
 
     def select(self, ids: tuple[str, ...] | list[str]) -> list[AOIConfig]:
         """The AOIs named by ``ids`` (all when empty), in config order.
@@ -193,6 +195,17 @@ def load_settings(config: Path | None = None, env: dict[str, str] | None = None)
         if env["MONITOR_DETECTOR"] not in ("cnn", "classical"):
             raise ConfigError(f"MONITOR_DETECTOR: unknown detector {env['MONITOR_DETECTOR']!r} (use cnn or classical)")
         det = det.model_copy(update={"kind": env["MONITOR_DETECTOR"]})
+    if env.get("MONITOR_EXECUTOR"):
+        executor = check_spec(env["MONITOR_EXECUTOR"], "MONITOR_EXECUTOR")
+    else:
+        executor = check_spec(cfg.executor, f"{path}: executor")
     return Settings(
-        config_path=path, config=cfg, aois=aois, data_dir=data_dir, source=src, detector=det, aoi_files=files
+        config_path=path,
+        config=cfg,
+        aois=aois,
+        data_dir=data_dir,
+        source=src,
+        detector=det,
+        aoi_files=files,
+        executor=executor,
     )

@@ -210,3 +210,6 @@ class MonitorConfig(Frozen):
     aois: list[Path] = Field(min_length=1, description="AOI files, relative to this file.")
     source: SourceConfig = SourceConfig()
     detector: DetectorConfig = DetectorConfig()
+    executor: str = Field(
+        default="local", description="local | dask (LocalCluster, one worker per core) | tcp://HOST:PORT (scheduler)."
+    )

@@ -86,6 +86,31 @@ CREATE TABLE IF NOT EXISTS skipped_scenes (
     reason    TEXT NOT NULL,
     run_id    INTEGER REFERENCES runs(id)
 );
+CREATE TABLE IF NOT EXISTS run_sites (
+    run_id      INTEGER NOT NULL REFERENCES runs(id),
+    aoi         TEXT NOT NULL,
+    sensor      TEXT NOT NULL,
+    since       TEXT NOT NULL,
+    until       TEXT NOT NULL,
+    discovered  INTEGER NOT NULL DEFAULT 0,
+    processed   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, aoi, sensor)
+);
+CREATE TABLE IF NOT EXISTS pending_exports (
+    aoi     TEXT PRIMARY KEY,
+    run_id  INTEGER REFERENCES runs(id)
+);
+CREATE TABLE IF NOT EXISTS notifications (
+    alert_id      TEXT NOT NULL,
+    channel       TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    first_seen    TEXT NOT NULL,
+    last_attempt  TEXT,
+    sent          TEXT,
+    error         TEXT,
+    PRIMARY KEY (alert_id, channel)
+);
 CREATE INDEX IF NOT EXISTS requests_month ON requests(month, status);
 CREATE INDEX IF NOT EXISTS counts_scene ON counts(scene_id, model);
 CREATE INDEX IF NOT EXISTS detections_scene ON detections(scene_id, model);
