@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import click
 
+from monitor.cli.backfill import backfill_cmd
 from monitor.cli.counts import counts_cmd
 from monitor.cli.detect import detect_cmd
 from monitor.cli.emulate import emulate_cmd
@@ -80,6 +81,7 @@ def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 
 cli.add_command(run_cmd)
+cli.add_command(backfill_cmd)
 cli.add_command(detect_cmd)
 cli.add_command(counts_cmd)
 cli.add_command(train_cmd)

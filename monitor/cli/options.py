@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ("DATE", "DateType", "aoi_option", "config_option", "since_until_options")
+__all__ = ("DATE", "DateType", "aoi_option", "config_option", "executor_option", "since_until_options")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,3 +69,13 @@ def since_until_options(f: F) -> F:
     """Add ``--since`` and ``--until``."""
     f = click.option("--until", type=DATE, default=None, help="Last date, inclusive (UTC).")(f)
     return click.option("--since", type=DATE, default=None, help="First date, inclusive (UTC).")(f)
+
+
+def executor_option(f: F) -> F:
+    """Add ``--executor`` (local, dask or tcp://HOST:PORT; default $MONITOR_EXECUTOR, else config, else local)."""
+    return click.option(
+        "--executor",
+        default=None,
+        metavar="local|dask|tcp://HOST:PORT",
+        help="Where pulls and detection run (default: $MONITOR_EXECUTOR, else config `executor`, else local).",
+    )(f)

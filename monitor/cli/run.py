@@ -7,20 +7,21 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.options import aoi_option, config_option, since_until_options
+from monitor.cli.options import aoi_option, config_option, executor_option, since_until_options
 from monitor.config.loader import Settings, load_settings
 from monitor.pipeline import RunSummary, make_source, run
 from monitor.store.db import Store
 from monitor.store.requests import RequestLedger, month_of
 from monitor.tables import format_table, monthly_summary
 
-__all__ = ("run_cmd",)
+__all__ = ("run_cmd", "work_table")
 
 
 @click.command("run")
 @config_option
 @aoi_option
 @since_until_options
+@executor_option
 @click.option(
     "--dry-run", is_flag=True, help="List the scenes (and, for sentinelhub, requests and PU) that would be fetched."
 )
@@ -31,17 +32,18 @@ def run_cmd(
     aois: tuple[str, ...],
     since: dt.date | None,
     until: dt.date | None,
+    executor: str | None,
     dry_run: bool,
 ) -> None:
     """Fetch, detect and store every scene not yet stored; print a summary (nothing with -q)."""
     settings = load_settings(config)
-    summary = run(settings, aois, since, until, dry_run=dry_run)
+    summary = run(settings, aois, since, until, dry_run=dry_run, executor=executor)
     if dry_run:
         _print_plan(settings, summary)
         return
     if ctx.obj.get("quiet"):
         return
-    click.echo(_work_table(summary))
+    click.echo(work_table(summary))
     if settings.source.kind == "sentinelhub" and summary.run_id is not None:
         click.echo(_pu_summary(settings, summary.run_id))
     with Store(settings.data_dir / "monitor.sqlite") as store:
@@ -93,7 +95,15 @@ def _pu_summary(settings: Settings, run_id: int) -> str:
     )
 
 
-def _work_table(summary: RunSummary) -> str:
+def work_table(summary: RunSummary) -> str:
+    """The per-site, per-sensor table of what a run did.
+
+    Args:
+        summary: The run summary.
+
+    Returns:
+        The table text.
+    """
     body = []
     for key, start in summary.since.items():
         body.append(
@@ -104,7 +114,8 @@ def _work_table(summary: RunSummary) -> str:
                 str(summary.until),
                 summary.discovered[key],
                 summary.cloudy[key],
+                summary.done_before[key],
                 summary.processed[key],
             ]
         )
-    return format_table(["aoi", "sensor", "since", "until", "found", "too cloudy", "new"], body)
+    return format_table(["aoi", "sensor", "since", "until", "found", "too cloudy", "stored before", "new"], body)

@@ -65,9 +65,10 @@ class SiteExport:
 
 
 def _digest(dets: Sequence[DetectionRow], model: str | None) -> str:
+    # Positions, not row ids: the ids depend on the order scenes were stored in (dask finishes out of order).
     h = hashlib.sha1(str(model).encode())
-    for d in dets:
-        h.update(f"|{d.id}:{d.object_class}:{d.score:.4f}:{d.footprint}".encode())
+    for i, d in enumerate(dets):
+        h.update(f"|{i}:{d.object_class}:{d.score:.4f}:{d.footprint}".encode())
     return h.hexdigest()[:16]
 
 
