@@ -10,10 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import os
 import sqlite3
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -23,13 +21,22 @@ from monitor.config.loader import Settings
 from monitor.config.models import AOIConfig
 from monitor.detect.base import Detector
 from monitor.errors import EXIT_SOFTWARE, ConfigError, MonitorError, TransientError, UsageError
-from monitor.executors import Executor, check_spec, open_executor
-from monitor.ops.storage import check_writable, is_temp_name, storage_error, sweep_temp_files
+from monitor.executors import check_spec, open_executor
+from monitor.ops.storage import check_writable, storage_error, sweep_temp_files
 from monitor.plan import RunSummary, default_until, plan_jobs
 from monitor.sources.base import Source
 from monitor.store.db import SceneRecord, Store
 from monitor.store.runlog import close_stale_runs, exports_done, exports_pending, record_run_sites
-from monitor.tasks import Job, SceneResult, SceneTask, TaskOutcome, archive_path, process_scene, run_task
+from monitor.tasks import (
+    Job,
+    SceneResult,
+    TaskOutcome,
+    archive_path,
+    make_tasks,
+    process_scene,
+    run_task,
+    write_archive,
+)
 
 __all__ = (
     "Job",
@@ -171,16 +178,38 @@ def _locked_run(
     sweep_temp_files(settings.data_dir)
     with Store(settings.data_dir / "monitor.sqlite") as store:
         close_stale_runs(store)
-        summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
         summary.run_id = store.start_run(command, source.name)
-        record_run_sites(store, summary.run_id, summary.since, summary.until, summary.discovered, {})
-        bind_run = getattr(source, "bind_run", None)
-        if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
-            bind_run(summary.run_id)
-        stale = exports_pending(store, sorted({j.ref.aoi for j in summary.jobs}), summary.run_id)
-        _process_all(store, summary, source, detector, settings, progress)
-        record_run_sites(store, summary.run_id, summary.since, summary.until, summary.discovered, summary.processed)
-        _export_outputs(settings, aois, summary, store, stale)
+        # The sites are recorded before discovery, so `monitor status` shows a failure to reach the source too.
+        planned: dict[tuple[str, str], dt.date] = {(a.id, s): since or a.start for a in aois for s in a.sensors}
+        record_run_sites(store, summary.run_id, planned, until, {}, {})
+        status, error = "failed", "unexpected failure"
+        try:
+            summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
+            record_run_sites(store, summary.run_id, summary.since, summary.until, summary.discovered, {})
+            bind_run = getattr(source, "bind_run", None)
+            if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
+                bind_run(summary.run_id)
+            stale = exports_pending(store, sorted({j.ref.aoi for j in summary.jobs}), summary.run_id)
+            _process_all(store, summary, source, detector, settings, progress)
+            _export_outputs(settings, aois, summary, store, stale)
+            status, error = "ok", ""
+        except KeyboardInterrupt:
+            status, error = "interrupted", "interrupted"
+            raise
+        except MonitorError as exc:
+            error = str(exc)
+            raise
+        except Exception as exc:
+            error = str(storage_error(exc, settings.data_dir) or f"unexpected failure: {type(exc).__name__}: {exc}")
+            raise
+        finally:
+            try:
+                record_run_sites(
+                    store, summary.run_id, summary.since, summary.until, summary.discovered, summary.processed
+                )
+                store.finish_run(summary.run_id, status, summary.n_processed, error or None)
+            except sqlite3.Error:
+                log.debug("could not close run %s", summary.run_id, exc_info=True)
 
 
 def _export_outputs(
@@ -201,72 +230,21 @@ def _export_outputs(
             exports_done(store, aoi.id)
 
 
-def _tasks(jobs: Sequence[Job], data_dir: Path, shared: bool) -> Iterator[SceneTask]:
-    for job in jobs:
-        if shared:
-            yield SceneTask(job, data_dir)
-            continue
-        folder = archive_path(data_dir, job.ref).parent
-        files = {}
-        if archive_path(data_dir, job.ref).exists():
-            files = {
-                p.name: p.read_bytes()
-                for p in folder.glob(f"{job.ref.scene_id}.*")
-                if p.is_file() and not is_temp_name(p.name)
-            }
-        yield SceneTask(job, None, files)
-
-
-def _write_archive(data_dir: Path, outcome: TaskOutcome) -> None:
-    """Put the files a worker pulled into the archive: sidecars first, the GeoTIFF last, each atomically."""
-    folder = archive_path(data_dir, outcome.task.job.ref).parent
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in sorted(outcome.files, key=lambda n: n.endswith(".tif")):
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(outcome.files[name])
-            os.replace(tmp, folder / name)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-
 def _process_all(
     store: Store, summary: RunSummary, source: Source, detector: Detector, settings: Settings, progress: bool | None
 ) -> None:
-    assert summary.run_id is not None
-    status, error = "failed", "unexpected failure"
-    data_dir = settings.data_dir
-    pool: Executor | None = None
+    if not summary.jobs:
+        return
+    bar = tqdm(total=len(summary.jobs), desc="scenes", unit="scene", disable=None if progress is None else not progress)
+    pool = open_executor(summary.executor)
     try:
-        bar = tqdm(
-            total=len(summary.jobs), desc="scenes", unit="scene", disable=None if progress is None else not progress
-        )
-        if summary.jobs:
-            pool = open_executor(summary.executor)
-            tasks = _tasks(summary.jobs, data_dir, pool.shares_data_dir)
-            for outcome in pool.map_unordered(run_task, tasks, (source, detector)):
-                _handle(store, summary, source.name, detector.version, data_dir, outcome)
-                bar.update(1)
-        bar.close()
-        status, error = "ok", ""
-    except KeyboardInterrupt:
-        status, error = "interrupted", "interrupted"
-        raise
-    except MonitorError as exc:
-        error = str(exc)
-        raise
-    except Exception as exc:
-        error = str(storage_error(exc, data_dir) or f"unexpected failure: {type(exc).__name__}: {exc}")
-        raise
+        tasks = make_tasks(summary.jobs, settings.data_dir, pool.shares_data_dir)
+        for outcome in pool.map_unordered(run_task, tasks, (source, detector)):
+            _handle(store, summary, source.name, detector.version, settings.data_dir, outcome)
+            bar.update(1)
     finally:
-        if pool is not None:
-            pool.close()
-        try:
-            store.finish_run(summary.run_id, status, summary.n_processed, error or None)
-        except sqlite3.Error:
-            log.debug("could not close run %s", summary.run_id, exc_info=True)
+        bar.close()
+        pool.close()
 
 
 def _handle(store: Store, summary: RunSummary, source: str, model: str, data_dir: Path, outcome: TaskOutcome) -> None:
@@ -277,7 +255,7 @@ def _handle(store: Store, summary: RunSummary, source: str, model: str, data_dir
     assert res is not None
     job = outcome.task.job
     if outcome.task.data_dir is None:
-        _write_archive(data_dir, outcome)
+        write_archive(data_dir, outcome)
         res = dataclasses.replace(res, path=archive_path(data_dir, job.ref))
     key = (job.ref.aoi, job.ref.sensor)
     if res.skipped:  # too cloudy over the site, by the AOI's site_cloud rule

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import tempfile
 import traceback
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,17 @@ from monitor.imagery.grid import site_masks
 from monitor.imagery.scene import cloud_fraction, read_scene
 from monitor.sources.base import SceneRef, Source
 
-__all__ = ("Job", "SceneResult", "SceneTask", "TaskOutcome", "archive_path", "process_scene", "run_task")
+__all__ = (
+    "Job",
+    "SceneResult",
+    "SceneTask",
+    "TaskOutcome",
+    "archive_path",
+    "make_tasks",
+    "process_scene",
+    "run_task",
+    "write_archive",
+)
 
 log = logging.getLogger("monitor.tasks")
 
@@ -166,3 +178,49 @@ def run_task(task: SceneTask, source: Source, detector: Detector) -> TaskOutcome
             return TaskOutcome(task, result, files=fresh)
     except Exception as exc:
         return TaskOutcome(task, error=exc, trace=traceback.format_exc())
+
+
+def make_tasks(jobs: Sequence[Job], data_dir: Path, shared: bool) -> Iterator[SceneTask]:
+    """Turn jobs into tasks, lazily (archived files are read only when a task is about to be sent).
+
+    Args:
+        jobs: The planned jobs.
+        data_dir: The driver's data folder.
+        shared: Whether the executor's workers use the data folder directly.
+
+    Yields:
+        One task per job.
+    """
+    for job in jobs:
+        if shared:
+            yield SceneTask(job, data_dir)
+            continue
+        folder = archive_path(data_dir, job.ref).parent
+        files = {}
+        if archive_path(data_dir, job.ref).exists():
+            files = {
+                p.name: p.read_bytes()
+                for p in folder.glob(f"{job.ref.scene_id}.*")
+                if p.is_file() and not (p.name.startswith(".") and ".tmp" in p.name)
+            }
+        yield SceneTask(job, None, files)
+
+
+def write_archive(data_dir: Path, outcome: TaskOutcome) -> None:
+    """Put the files a worker pulled into the archive: sidecars first, the GeoTIFF last, each atomically.
+
+    Args:
+        data_dir: The driver's data folder.
+        outcome: A successful outcome of a task that ran in scratch space.
+    """
+    folder = archive_path(data_dir, outcome.task.job.ref).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted(outcome.files, key=lambda n: n.endswith(".tif")):
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(outcome.files[name])
+            os.replace(tmp, folder / name)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)

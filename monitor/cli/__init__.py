@@ -7,17 +7,18 @@ weights, 75 lock busy or upstream temporarily unavailable, 78 bad configuration.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Sequence
 
 import click
 
 from monitor.cli.backfill import backfill_cmd
 from monitor.cli.counts import counts_cmd
+from monitor.cli.cron import cron_cmd
 from monitor.cli.detect import detect_cmd
 from monitor.cli.emulate import emulate_cmd
 from monitor.cli.evaluate import evaluate_cmd
 from monitor.cli.export import export_cmd
+from monitor.cli.logs import configure_logging, echo_error
 from monitor.cli.run import run_cmd
 from monitor.cli.train import train_cmd
 from monitor.errors import EXIT_SOFTWARE, MonitorError
@@ -25,16 +26,6 @@ from monitor.errors import EXIT_SOFTWARE, MonitorError
 __all__ = ("cli", "main")
 
 log = logging.getLogger("monitor")
-
-
-def _configure_logging(verbose: int, quiet: int) -> None:
-    level = max(logging.DEBUG, logging.WARNING - 10 * verbose + 10 * quiet)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("monitor: %(levelname)s: %(message)s"))
-    root = logging.getLogger("monitor")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    root.propagate = False
 
 
 class MonitorGroup(click.Group):
@@ -52,36 +43,42 @@ class MonitorGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MonitorError as exc:
-            click.echo(f"monitor: error: {exc}", err=True)
+            echo_error(f"error: {exc}", exc.exit_code)
             ctx.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("monitor: interrupted", err=True)
+            echo_error("interrupted", 130)
             ctx.exit(130)
         except Exception as exc:
             log.debug("unexpected failure", exc_info=True)
-            click.echo(
-                f"monitor: unexpected failure: {type(exc).__name__}: {exc} (run with -v for details)",
-                err=True,
-            )
+            echo_error(f"unexpected failure: {type(exc).__name__}: {exc} (run with -v for details)", EXIT_SOFTWARE)
             ctx.exit(EXIT_SOFTWARE)
 
 
 @click.group(cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (repeatable).")
 @click.option("-q", "--quiet", count=True, help="Less output: no summary tables, warnings only on errors.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    envvar="MONITOR_LOG_FORMAT",
+    show_default=True,
+    help="Log lines on stderr as text or one JSON object per line ($MONITOR_LOG_FORMAT).",
+)
 @click.version_option(package_name="monitor")
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
+def cli(ctx: click.Context, verbose: int, quiet: int, log_format: str) -> None:
     """Count landing ships and transport aircraft in Sentinel-1/-2 scenes and flag changes."""
-    _configure_logging(verbose, quiet)
+    configure_logging(verbose, quiet, log_format)
     ctx.ensure_object(dict)
     ctx.obj["quiet"] = quiet > 0
 
 
 cli.add_command(run_cmd)
 cli.add_command(backfill_cmd)
+cli.add_command(cron_cmd)
 cli.add_command(detect_cmd)
 cli.add_command(counts_cmd)
 cli.add_command(train_cmd)

@@ -91,6 +91,15 @@ class CadenceConfig(Frozen):
     cron: str = Field(default="0 6 * * *", description="Crontab schedule for `monitor cron`.")
     lookback_days: int = Field(default=10, ge=1, le=60, description="Re-check window for late scenes.")
 
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, expr: str) -> str:
+        from monitor.ops.schedule import is_valid
+
+        if not is_valid(expr):
+            raise ValueError(f"{expr!r} is not a five-field crontab schedule (minute hour day month weekday)")
+        return expr
+
 
 class BaselineConfig(Frozen):
     """The quiet-period reference that changes are measured against."""

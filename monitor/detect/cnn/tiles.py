@@ -19,6 +19,7 @@ from monitor.detect.cnn.net import CenterNet
 
 __all__ = ("merge_hulls", "predict", "tile_origins")
 
+
 def tile_origins(length: int, tile: int, overlap: int) -> list[int]:
     """Start offsets of tiles covering ``length`` pixels with at least ``overlap`` pixels shared.
 
