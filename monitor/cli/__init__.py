@@ -20,6 +20,7 @@ from monitor.cli.evaluate import evaluate_cmd
 from monitor.cli.export import export_cmd
 from monitor.cli.logs import configure_logging, echo_error
 from monitor.cli.run import run_cmd
+from monitor.cli.status import status_cmd
 from monitor.cli.train import train_cmd
 from monitor.errors import EXIT_SOFTWARE, MonitorError
 
@@ -79,6 +80,7 @@ def cli(ctx: click.Context, verbose: int, quiet: int, log_format: str) -> None:
 cli.add_command(run_cmd)
 cli.add_command(backfill_cmd)
 cli.add_command(cron_cmd)
+cli.add_command(status_cmd)
 cli.add_command(detect_cmd)
 cli.add_command(counts_cmd)
 cli.add_command(train_cmd)
