@@ -30,7 +30,7 @@ def test_crontab_lines_use_absolute_paths_a_time_zone_a_lock_and_quiet(config_pa
 
 def test_the_printed_command_really_runs(config_path):
     settings = load_settings(config_path, env={})
-    line = [x for x in crontab_text(settings).splitlines() if x and x[0].isdigit()][0]
+    line = next(x for x in crontab_text(settings).splitlines() if x and x[0].isdigit())
     argv = shlex.split(line.split(None, 5)[5])
     monitor = argv[argv.index("-q") - 1]
     assert Path(monitor).parent == Path(sys.executable).parent

@@ -174,7 +174,6 @@ class SyntheticSource:
             tags |= {"REFLECTANCE_SCALE": "0.0001", "CLOUD_COVER": f"{cond.cloud_cover:.4f}"}
         else:
             tags |= {"UNITS": "linear", "POLARIZATION": "VV+VH", "ORBIT_DIRECTION": "ASCENDING"}
-        write_scene(path, masks.grid, scene.bands, tags, scene.dtype)
 
         records = []
         for obj in objects:
@@ -195,5 +194,7 @@ class SyntheticSource:
             "visible_counts": seen,
             "objects": records,
         }
+        # The truth goes first: an archived GeoTIFF then always has its truth beside it, even after a crash.
         _write_json(truth_path(path), truth)
+        write_scene(path, masks.grid, scene.bands, tags, scene.dtype)
         return path
