@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import click
 
+from monitor.cli.alerts import alerts_cmd
+from monitor.cli.claims import claims_cmd
 from monitor.cli.counts import counts_cmd
 from monitor.cli.detect import detect_cmd
 from monitor.cli.evaluate import evaluate_cmd
@@ -82,6 +84,8 @@ cli.add_command(detect_cmd)
 cli.add_command(counts_cmd)
 cli.add_command(train_cmd)
 cli.add_command(evaluate_cmd)
+cli.add_command(alerts_cmd)
+cli.add_command(claims_cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
