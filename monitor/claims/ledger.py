@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, field_validator
 
 from monitor.errors import InputDataError
 
@@ -65,8 +65,8 @@ class Claim(_Frozen):
     """One reported claim or observation, in the project's own words."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,63}$", description="Unique lower-case slug.")
-    date: str = Field(description="When the claim says it happened, written per `precision`.")
     precision: Precision = Field(description="day (YYYY-MM-DD), month (YYYY-MM) or quarter (YYYY-Qn).")
+    date: str = Field(description="When the claim says it happened, written per `precision`.")
     site: str | None = Field(default=None, description="AOI id the claim names, or null.")
     kind: Literal["claim", "observation"] = Field(description="A reported assertion or a reported image.")
     statement: str = Field(min_length=10, description="What is claimed, in our own words.")
@@ -79,13 +79,21 @@ class Claim(_Frozen):
     def _text(cls, v: Any) -> Any:
         return _as_text(v)
 
-    @model_validator(mode="after")
-    def _date_matches_precision(self) -> Claim:
-        if not _DATE_FORMS[self.precision].match(self.date):
+    @field_validator("date")
+    @classmethod
+    def _date_matches_precision(cls, v: str, info: ValidationInfo) -> str:
+        precision = info.data.get("precision")
+        if precision is None:
+            return v
+        if not _DATE_FORMS[precision].match(v):
             forms = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "quarter": "YYYY-Qn"}
-            raise ValueError(f"date {self.date!r} does not match precision {self.precision} ({forms[self.precision]})")
-        claim_period(self)
-        return self
+            raise ValueError(f"does not match precision {precision} ({forms[precision]})")
+        if precision == "day":
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError as exc:
+                raise ValueError(f"not a calendar date ({exc})") from None
+        return v
 
 
 def claim_period(claim: Claim) -> tuple[dt.date, dt.date]:

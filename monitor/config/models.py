@@ -114,7 +114,7 @@ class AlertRule(Frozen):
         default=1.0, gt=0.0, description="Estimated extra objects over the baseline (full view) an episode needs."
     )
     min_llr: float = Field(
-        default=6.0, gt=0.0, description="Log-likelihood ratio of the raised-activity segment against the baseline."
+        default=5.0, gt=0.0, description="Log-likelihood ratio of the raised-activity segment against the baseline."
     )
     min_observations: int = Field(
         default=2, ge=1, description="Persistence: clear looks in the episode that are each elevated."

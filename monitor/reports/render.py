@@ -28,6 +28,9 @@ __all__ = ("NotebookOutcome", "execute", "render_alert", "render_pending", "to_h
 
 log = logging.getLogger("monitor.reports")
 KERNEL_NAME = "monitor-python"
+# nbconvert warns about figures without alt text on every export; cron mails any output, so keep it to errors.
+_QUIET = logging.getLogger("monitor.reports.nbconvert")
+_QUIET.setLevel(logging.ERROR)
 
 
 class _ThisPython(KernelSpecManager):
@@ -61,7 +64,9 @@ def to_html(notebook: Path, html_path: Path) -> None:
         html_path: Where to write the HTML.
     """
     nb = nbformat.read(str(notebook), as_version=4)  # type: ignore[no-untyped-call]
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)  # type: ignore[no-untyped-call]
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, log=_QUIET
+    )
     body, _ = exporter.from_notebook_node(nb)
     tmp = html_path.with_name(html_path.name + ".tmp")
     tmp.write_text(body, encoding="utf-8")
