@@ -87,7 +87,7 @@ def main() -> None:
     def hits(a, ev):
         return a.aoi == ev[0] and a.object_class == ev[1] and a.start <= ev[4] + tol and a.end >= ev[3] - tol
 
-    lines = [f"# Alert benchmark: {model}", "", f"Scenario run and analysis: {wall:.0f} s, data in `{data}`.", ""]
+    lines = [f"# Alert benchmark: {model}", "", f"Run (scenes already stored are not redone) and analysis: {wall:.0f} s.", ""]
     lines += [
         "| site | class | event | window | clear looks | mean detected / truth | best LLR | alert |",
         "|---|---|---|---|---|---|---|---|",
@@ -99,7 +99,9 @@ def main() -> None:
         ks = [k for k, lk in enumerate(ca.looks) if lk.clear and start <= lk.acquired.date() <= end]
         det = [ca.looks[k].count for k in ks]
         tru = [t for t in (_truth(data, ca.looks[k], aoi, cls) for k in ks) if t is not None]
-        loose = ca.rule.model_copy(update={"min_llr": 0.5, "min_increase": 0.1, "min_observations": 1})
+        loose = ca.rule.model_copy(
+            update={"min_llr": 0.5, "min_increase": 0.1, "min_observations": 1, "z_elevated": 0.5}
+        )
         segs = [
             s
             for s in scan(ca.looks, ca.expectations, ca.z, loose)
@@ -124,7 +126,9 @@ def main() -> None:
     for (aoi, cls), ca in sorted(analyses.items()):
         if ca.rule is None:
             continue
-        loose = ca.rule.model_copy(update={"min_llr": 0.5, "min_increase": 0.1, "min_observations": 1})
+        loose = ca.rule.model_copy(
+            update={"min_llr": 0.5, "min_increase": 0.1, "min_observations": 1, "z_elevated": 0.5}
+        )
         quiet = [
             s.llr
             for s in scan(ca.looks, ca.expectations, ca.z, loose)

@@ -6,7 +6,7 @@ is the claimed period widened by the signal's ``before_days`` and ``after_days``
 looks within ``reference_days`` either side of it (or an equally long stretch just before it). A permutation
 test of the mean difference gives the p-value and a bootstrap its interval. The verdict:
 
-* **supported**: the difference goes the claimed way with p <= alpha;
+* **supported**: the difference goes the claimed way with p <= alpha and, for a rise, at least one look elevated;
 * **contradicted**: enough clear looks, none of them elevated, and the interval rules out the signal's
   ``effect`` (only for signals whose absence contradicts the claim);
 * **inconclusive**: anything else, with the reason (too few clear looks, no signal mapped, an effect of the
@@ -115,7 +115,9 @@ def _test_part(claim: Claim, name: str, sig: Signal, ca: ClassAnalysis, test: Te
         f" against {float(np.mean(ref)):+.2f} over {len(ref)} reference looks ({word} by {effect:+.2f},"
         f" {pct}% interval {lo:+.2f}..{hi:+.2f}, permutation p={p:.3f})"
     )
-    if p <= test.alpha and effect > 0:
+    # a rise must show in at least one look; a fall below a near-zero baseline never can, so it is not required
+    standout = elevated > 0 or sig.direction == "decrease"
+    if p <= test.alpha and effect > 0 and standout:
         verdict, why = "supported", f"{seen}; {elevated} look(s) elevated"
     elif sig.absence_contradicts and elevated == 0 and hi < sig.effect:
         verdict, why = "contradicted", f"{seen}; none elevated, and {sig.effect:g} {word} is ruled out"

@@ -138,7 +138,7 @@ def render_alert(settings: Settings, store: Store, alert_id: str) -> str | None:
 
 
 def render_pending(settings: Settings, store: Store) -> dict[str, str | None]:
-    """Render the report of every alert that waits for one (new or changed, not dismissed).
+    """Render the report of every alert that waits for one (new, changed or raised while reports were off).
 
     Args:
         settings: Resolved settings.
@@ -148,6 +148,7 @@ def render_pending(settings: Settings, store: Store) -> dict[str, str | None]:
         Alert id to error (None when the report rendered).
     """
     rows = store.conn.execute(
-        "SELECT id FROM alerts WHERE report_status='pending' AND status!='dismissed' ORDER BY aoi, start_date"
+        "SELECT id FROM alerts WHERE report_status IN ('pending', 'off') AND status != 'dismissed'"
+        " ORDER BY aoi, start_date"
     ).fetchall()
     return {r["id"]: render_alert(settings, store, r["id"]) for r in rows}

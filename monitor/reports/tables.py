@@ -66,14 +66,18 @@ def verdict_rows(verdicts: Sequence[dict[str, object]]) -> list[list[object]]:
     Returns:
         Rows of claim, date, signal, verdict, p-value, effect and reasons.
     """
+    parts = {(v["claim_id"], str(v["part"])) for v in verdicts if v["part"]}
     out: list[list[object]] = []
     for v in verdicts:
         part = str(v["part"])
-        reasons = v["reasons"] if isinstance(v["reasons"], list) else [v["reasons"]]
+        reasons = [str(r) for r in (v["reasons"] if isinstance(v["reasons"], list) else [v["reasons"]])]
+        if not part:
+            mine = [p for c, p in parts if c == v["claim_id"]]
+            reasons = [r for r in reasons if not any(r.startswith(f"{p}:") for p in mine)] or ["see its parts below"]
         name = f"  - {part}" if part else str(v["claim_id"])
         date = "" if part else f"{v['claim_date']} ({v['precision']})"
         effect = None if v["effect"] is None else f"{float(str(v['effect'])):+.2f}"
-        out.append([name, date, v["signal"] or "", v["verdict"], v["p_value"], effect, " | ".join(map(str, reasons))])
+        out.append([name, date, v["signal"] or "", v["verdict"], v["p_value"], effect, " | ".join(reasons)])
     return out
 
 
