@@ -87,7 +87,12 @@ def main() -> None:
     def hits(a, ev):
         return a.aoi == ev[0] and a.object_class == ev[1] and a.start <= ev[4] + tol and a.end >= ev[3] - tol
 
-    lines = [f"# Alert benchmark: {model}", "", f"Run (scenes already stored are not redone) and analysis: {wall:.0f} s.", ""]
+    lines = [
+        f"# Alert benchmark: {model}",
+        "",
+        f"Run (scenes already stored are not redone) and analysis: {wall:.0f} s.",
+        "",
+    ]
     lines += [
         "| site | class | event | window | clear looks | mean detected / truth | best LLR | alert |",
         "|---|---|---|---|---|---|---|---|",
