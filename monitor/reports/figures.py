@@ -182,7 +182,7 @@ def _sensor_panel(ax: Axes, rows: Sequence[dict[str, object]], sensor: str) -> N
         label="cloudy / partial look",
     )
     ax.set_ylabel(f"{_SENSOR_LABEL[sensor]}\ncount")
-    ax.legend(loc="upper left", fontsize=7, ncol=4)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False)
 
 
 def _excess_panel(ax: Axes, activity: Sequence[dict[str, object]], sensors: Sequence[str]) -> None:
@@ -200,7 +200,7 @@ def _excess_panel(ax: Axes, activity: Sequence[dict[str, object]], sensors: Sequ
         )
     ax.axhline(0.0, color="0.4", lw=0.8)
     ax.set_ylabel("excess over\nbaseline (fused)")
-    ax.legend(loc="upper left", fontsize=7, ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False)
 
 
 def _marks(
@@ -265,7 +265,7 @@ def plot_series(
     marks = [(dt.date.fromisoformat(str(c["window_start"])), str(c["claim_id"])) for c in claims if c["window_start"]]
     marks = [m for m in marks if span[0] <= m[0] <= span[1]]
     shown = [w for w in windows if w[1] >= span[0] and w[0] <= span[1]]
-    fig, grid = plt.subplots(len(sensors) + 1, 1, figsize=(11, 2.6 * (len(sensors) + 1)), sharex=True, squeeze=False)
+    fig, grid = plt.subplots(len(sensors) + 1, 1, figsize=(12.5, 2.6 * (len(sensors) + 1)), sharex=True, squeeze=False)
     axes = list(grid[:, 0])
     for ax, sensor in zip(axes, sensors, strict=False):
         _sensor_panel(ax, [r for r in activity if r["sensor"] == sensor], sensor)
