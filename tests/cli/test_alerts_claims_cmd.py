@@ -57,6 +57,8 @@ def test_alert_status_commands_and_their_errors(cfg):
     bad = _run("alerts", "review", "no-such-alert", "--config", str(cfg))
     assert bad.exit_code == 2 and "no such alert 'no-such-alert'" in bad.output
     assert _run("alerts", "--config", str(cfg), "--format", "xml").exit_code == 2
+    missing = _run("alerts", "report", "no-such-alert", "--config", str(cfg))
+    assert missing.exit_code == 2 and "no such alert" in missing.output
 
 
 def test_claims_list_gives_a_verdict_and_reasons_per_claim(cfg):
