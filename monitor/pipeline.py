@@ -17,6 +17,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
+from monitor.alerts.update import AlertUpdate, load_ledger, update_alerts
 from monitor.config.loader import Settings
 from monitor.config.models import AOIConfig
 from monitor.detect.base import Detection, Detector
@@ -123,6 +124,7 @@ class RunSummary:
     cloudy: Counter[tuple[str, str]] = field(default_factory=Counter)
     processed: Counter[tuple[str, str]] = field(default_factory=Counter)
     jobs: list[Job] = field(default_factory=list)
+    alerts: AlertUpdate | None = None
 
     @property
     def n_processed(self) -> int:
@@ -288,6 +290,7 @@ def run(
     detector = make_detector(settings)
     db = settings.data_dir / "monitor.sqlite"
     summary = RunSummary(run_id=None)
+    ledger = load_ledger(settings)
     if dry_run:
         with Store(db if db.exists() else None) as store:
             summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
@@ -306,6 +309,7 @@ def run(
             if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
                 bind_run(summary.run_id)
             _process_all(store, summary, source, detector, settings.data_dir, progress)
+            summary.alerts = update_alerts(settings, store, detector.version, ledger, summary.run_id)
         _export_outputs(settings, aois, summary)
         return summary
     finally:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import click
 
+from monitor.cli.alerts import alerts_cmd
+from monitor.cli.claims import claims_cmd
 from monitor.cli.counts import counts_cmd
 from monitor.cli.detect import detect_cmd
 from monitor.cli.emulate import emulate_cmd
@@ -86,6 +88,8 @@ cli.add_command(train_cmd)
 cli.add_command(evaluate_cmd)
 cli.add_command(emulate_cmd)
 cli.add_command(export_cmd)
+cli.add_command(alerts_cmd)
+cli.add_command(claims_cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

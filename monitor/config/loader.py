@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from monitor.config.models import AOIConfig, DetectorConfig, MonitorConfig, SourceConfig
+from monitor.config.models import AnalysisConfig, AOIConfig, DetectorConfig, MonitorConfig, SourceConfig
 from monitor.errors import ConfigError, UsageError
 
 __all__ = ("Settings", "default_config_path", "format_validation_error", "load_settings", "load_yaml_model")
@@ -101,6 +101,7 @@ class Settings:
     source: SourceConfig
     detector: DetectorConfig = field(default_factory=DetectorConfig)
     aoi_files: dict[str, Path] = field(default_factory=dict)
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
 
     def select(self, ids: tuple[str, ...] | list[str]) -> list[AOIConfig]:
         """The AOIs named by ``ids`` (all when empty), in config order.
@@ -193,6 +194,20 @@ def load_settings(config: Path | None = None, env: dict[str, str] | None = None)
         if env["MONITOR_DETECTOR"] not in ("cnn", "classical"):
             raise ConfigError(f"MONITOR_DETECTOR: unknown detector {env['MONITOR_DETECTOR']!r} (use cnn or classical)")
         det = det.model_copy(update={"kind": env["MONITOR_DETECTOR"]})
+    analysis = cfg.analysis.model_copy(
+        update={
+            "claims": _resolve(base, cfg.analysis.claims) or _PROJECT_ROOT / "seeds" / "claims.yaml",
+            "signals": _resolve(base, cfg.analysis.signals) or _PROJECT_ROOT / "configs" / "signals.yaml",
+            "notebooks": _resolve(base, cfg.analysis.notebooks) or _PROJECT_ROOT / "notebooks",
+        }
+    )
     return Settings(
-        config_path=path, config=cfg, aois=aois, data_dir=data_dir, source=src, detector=det, aoi_files=files
+        config_path=path,
+        config=cfg,
+        aois=aois,
+        data_dir=data_dir,
+        source=src,
+        detector=det,
+        aoi_files=files,
+        analysis=analysis,
     )
