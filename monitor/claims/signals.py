@@ -8,6 +8,7 @@ settings of the per-claim permutation test. Nothing about this mapping is hidden
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
@@ -20,6 +21,8 @@ from monitor.config.models import AOIConfig, ObjectClass
 from monitor.errors import ConfigError, InputDataError
 
 __all__ = ("Signal", "SignalMap", "TestSettings", "check_claims", "load_signals")
+
+log = logging.getLogger("monitor.claims")
 
 
 class _Frozen(BaseModel):
@@ -114,14 +117,18 @@ def load_signals(path: Path, aois: Mapping[str, AOIConfig]) -> SignalMap:
         The validated mapping.
 
     Raises:
-        ConfigError: The file is invalid or names a site or class that is not configured.
+        ConfigError: The file is invalid or names a class that its (configured) site does not count.
     """
     smap = load_yaml_model(path, SignalMap)
     for name, sig in smap.signals.items():
         if sig.site is None:
             continue
         if sig.site not in aois:
-            raise ConfigError(f"{path}: signals.{name}.site: not a configured AOI (got {sig.site!r})")
+            # A config may watch only some sites: signals of the others stay defined and find no looks.
+            log.warning(
+                "%s: signals.%s.site: %r is not a configured AOI; its claims cannot be judged", path, name, sig.site
+            )
+            continue
         if sig.object_class not in aois[sig.site].classes:
             raise ConfigError(
                 f"{path}: signals.{name}.class: {sig.site} does not count this class (got {sig.object_class!r})"

@@ -87,11 +87,15 @@ def test_a_departure_is_measured_against_the_stretch_before_it(setup):
     assert v.effect > 1.0 and v.verdict in ("supported", "inconclusive")
 
 
-def test_signal_mapping_is_checked_against_sites_and_claims(tmp_path, config_path):
+def test_signal_mapping_is_checked_against_sites_and_claims(tmp_path, config_path, caplog):
     aois = load_settings(config_path, env={}).aois
     bad = tmp_path / "signals.yaml"
     bad.write_text("signals:\n  s:\n    description: ships at Paris\n    site: paris\n    class: landing_ship\n")
-    with pytest.raises(ConfigError, match=r"signals.s.site: not a configured AOI \(got 'paris'\)"):
+    with caplog.at_level("WARNING", logger="monitor.claims"):
+        assert "s" in load_signals(bad, aois).signals
+    assert "signals.s.site: 'paris' is not a configured AOI" in caplog.text
+    bad.write_text("signals:\n  s:\n    description: ships at Paris\n    site: dunai\n    class: aircraft\n")
+    with pytest.raises(ConfigError, match=r"signals.s.class: dunai does not count this class"):
         load_signals(bad, aois)
     bad.write_text("signals:\n  s:\n    description: anything at all\n    any_of: [nope]\n")
     with pytest.raises(ConfigError, match="unknown signal 'nope'"):
