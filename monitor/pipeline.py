@@ -17,6 +17,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
+from monitor.alerts.update import Ledger, load_ledger, update_alerts
 from monitor.config.loader import Settings
 from monitor.config.models import AOIConfig
 from monitor.detect.base import Detector
@@ -140,6 +141,7 @@ def run(
     detector = make_detector(settings)
     db = settings.data_dir / "monitor.sqlite"
     summary = RunSummary(run_id=None, executor=spec)
+    ledger = load_ledger(settings)
     if dry_run:
         with Store(db if db.exists() else None) as store:
             summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
@@ -151,7 +153,7 @@ def run(
     except Timeout:
         raise TransientError(f"{settings.data_dir / 'monitor.lock'}: another monitor run holds the lock") from None
     try:
-        _locked_run(settings, aois, source, detector, since, until, progress, command, summary)
+        _locked_run(settings, aois, source, detector, since, until, progress, command, summary, ledger)
         return summary
     except Exception as exc:
         if isinstance(exc, MonitorError) and exc.exit_code != EXIT_SOFTWARE:
@@ -174,6 +176,7 @@ def _locked_run(
     progress: bool | None,
     command: str,
     summary: RunSummary,
+    ledger: Ledger,
 ) -> None:
     sweep_temp_files(settings.data_dir)
     with Store(settings.data_dir / "monitor.sqlite") as store:
@@ -191,6 +194,7 @@ def _locked_run(
                 bind_run(summary.run_id)
             stale = exports_pending(store, sorted({j.ref.aoi for j in summary.jobs}), summary.run_id)
             _process_all(store, summary, source, detector, settings, progress)
+            summary.alerts = update_alerts(settings, store, detector.version, ledger, summary.run_id)
             _export_outputs(settings, aois, summary, store, stale)
             status, error = "ok", ""
         except KeyboardInterrupt:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from monitor.alerts.update import AlertUpdate
 from monitor.config.models import AOIConfig
 from monitor.sources.base import Source
 from monitor.store.db import Store
@@ -33,6 +34,7 @@ class RunSummary:
     processed: Counter[tuple[str, str]] = field(default_factory=Counter)
     jobs: list[Job] = field(default_factory=list)
     executor: str = "local"
+    alerts: AlertUpdate | None = None
 
     @property
     def n_processed(self) -> int:

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 
 import click
 
+from monitor.cli.alerts import alerts_cmd
 from monitor.cli.backfill import backfill_cmd
+from monitor.cli.claims import claims_cmd
 from monitor.cli.counts import counts_cmd
 from monitor.cli.cron import cron_cmd
 from monitor.cli.detect import detect_cmd
@@ -87,6 +89,8 @@ cli.add_command(train_cmd)
 cli.add_command(evaluate_cmd)
 cli.add_command(emulate_cmd)
 cli.add_command(export_cmd)
+cli.add_command(alerts_cmd)
+cli.add_command(claims_cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -51,6 +51,20 @@ def run_cmd(
     if rows:
         click.echo("")
         click.echo(monthly_summary(rows))
+    if summary.alerts is not None:
+        click.echo("")
+        click.echo(_alerts_line(summary))
+
+
+def _alerts_line(summary: RunSummary) -> str:
+    up = summary.alerts
+    assert up is not None
+    failed = sorted(a for a, err in up.reports.items() if err)
+    line = f"alerts: {len(up.new)} new, {len(up.updated)} updated, {len(up.unchanged)} unchanged"
+    line += f"; {len(up.reports) - len(failed)} report(s) rendered" + (
+        f", FAILED: {', '.join(failed)}" if failed else ""
+    )
+    return line + " (see `monitor alerts`, `monitor claims`)"
 
 
 def _print_plan(settings: Settings, summary: RunSummary) -> None:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from monitor.config.models import AOIConfig, DetectorConfig, MonitorConfig, SourceConfig
+from monitor.config.models import AnalysisConfig, AOIConfig, DetectorConfig, MonitorConfig, SourceConfig
 from monitor.errors import ConfigError, UsageError
 from monitor.executors import check_spec
 
@@ -103,6 +103,7 @@ class Settings:
     detector: DetectorConfig = field(default_factory=DetectorConfig)
     aoi_files: dict[str, Path] = field(default_factory=dict)
     executor: str = "local"
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
 
     def select(self, ids: tuple[str, ...] | list[str]) -> list[AOIConfig]:
         """The AOIs named by ``ids`` (all when empty), in config order.
@@ -199,6 +200,13 @@ def load_settings(config: Path | None = None, env: dict[str, str] | None = None)
         executor = check_spec(env["MONITOR_EXECUTOR"], "MONITOR_EXECUTOR")
     else:
         executor = check_spec(cfg.executor, f"{path}: executor")
+    analysis = cfg.analysis.model_copy(
+        update={
+            "claims": _resolve(base, cfg.analysis.claims) or _PROJECT_ROOT / "seeds" / "claims.yaml",
+            "signals": _resolve(base, cfg.analysis.signals) or _PROJECT_ROOT / "configs" / "signals.yaml",
+            "notebooks": _resolve(base, cfg.analysis.notebooks) or _PROJECT_ROOT / "notebooks",
+        }
+    )
     return Settings(
         config_path=path,
         config=cfg,
@@ -208,4 +216,5 @@ def load_settings(config: Path | None = None, env: dict[str, str] | None = None)
         detector=det,
         aoi_files=files,
         executor=executor,
+        analysis=analysis,
     )

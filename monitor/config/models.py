@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = (
     "CLASSES",
+    "MIN_LENGTH_M",
     "SENSORS",
     "AOIConfig",
-    "AlertRules",
+    "AlertRule",
+    "AnalysisConfig",
     "BaselineConfig",
     "CadenceConfig",
     "DetectorConfig",
@@ -36,6 +38,15 @@ SENSORS: tuple[SensorName, ...] = ("sentinel-2-l2a", "sentinel-1-grd")
 CLASSES: tuple[ObjectClass, ...] = ("landing_ship", "vessel", "transport_aircraft", "aircraft")
 SHIP_CLASSES: tuple[ObjectClass, ...] = ("landing_ship", "vessel")
 AIRCRAFT_CLASSES: tuple[ObjectClass, ...] = ("transport_aircraft", "aircraft")
+#: The smallest object of each class that the monitor reports (longest side, metres): about 3 px for a hull at
+#: 10 m, the harbour floor of reliable detection, and 1.5 px for an aircraft. Smaller objects are taught as
+#: background or left out of the loss, and benchmarks count them as "don't care".
+MIN_LENGTH_M: dict[ObjectClass, float] = {
+    "landing_ship": 30.0,
+    "vessel": 30.0,
+    "transport_aircraft": 15.0,
+    "aircraft": 15.0,
+}
 
 
 class Frozen(BaseModel):
@@ -102,18 +113,38 @@ class CadenceConfig(Frozen):
 
 
 class BaselineConfig(Frozen):
-    """The quiet-period reference that changes are measured against."""
+    """How the quiet-period reference is estimated, separately for each sensor and class."""
 
-    window_days: int = Field(default=90, ge=7, le=730)
-    min_observations: int = Field(default=4, ge=1)
+    window_days: int = Field(
+        default=90, ge=14, le=730, description="Trailing window of same-sensor looks the baseline is taken from."
+    )
+    min_observations: int = Field(
+        default=4, ge=2, description="Clear looks a baseline needs; at the start of a record later looks fill in."
+    )
+    min_observed_fraction: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Observed share of the counting zone from which a look is clear."
+    )
 
 
-class AlertRules(Frozen):
-    """When a change becomes an alert."""
+class AlertRule(Frozen):
+    """When a rise in one class's count becomes an alert (one rule per class; classes without one never alert)."""
 
-    min_increase: int = Field(default=1, ge=1, description="Counts must exceed the baseline by this much.")
-    z_threshold: float = Field(default=3.0, gt=0.0, description="Robust z-score (median/MAD) to alert at.")
-    min_observed_fraction: float = Field(default=0.5, ge=0.0, le=1.0)
+    object_class: ObjectClass = Field(alias="class")
+    min_increase: float = Field(
+        default=1.0, gt=0.0, description="Estimated extra objects over the baseline (full view) an episode needs."
+    )
+    min_llr: float = Field(
+        default=5.0, gt=0.0, description="Log-likelihood ratio of the raised-activity segment against the baseline."
+    )
+    min_observations: int = Field(
+        default=2, ge=1, description="Persistence: clear looks in the episode that are each elevated."
+    )
+    z_elevated: float = Field(default=1.64, gt=0.0, description="Anomaly score from which one look is elevated.")
+    max_duration_days: int = Field(
+        default=45, ge=1, le=365, description="Longest episode; a longer rise is a new normal, not an event."
+    )
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class SiteCloudRule(Frozen):
@@ -141,7 +172,7 @@ class AOIConfig(Frozen):
     site_cloud: SiteCloudRule = SiteCloudRule()
     cadence: CadenceConfig = CadenceConfig()
     baseline: BaselineConfig = BaselineConfig()
-    alerts: AlertRules = AlertRules()
+    alerts: list[AlertRule] = Field(default_factory=list, description="Alert rules, at most one per class.")
     layout: list[SitePolygon] = Field(min_length=1)
     size_rules: list[SizeRule] = Field(min_length=1)
 
@@ -166,6 +197,12 @@ class AOIConfig(Frozen):
             for zone in rule.zones or []:
                 if zone not in known:
                     raise ValueError(f"size rule for {rule.object_class} names unknown zone {zone!r}")
+        ruled = [r.object_class for r in self.alerts]
+        for cls in ruled:
+            if cls not in self.classes:
+                raise ValueError(f"alert rule for class {cls!r} but the AOI does not count it ({self.classes})")
+            if ruled.count(cls) > 1:
+                raise ValueError(f"more than one alert rule for class {cls!r}")
         return self
 
     @property
@@ -212,6 +249,16 @@ class DetectorConfig(Frozen):
     weights: Path | None = Field(default=None, description="Weights bundle (default: shipped in the package).")
 
 
+class AnalysisConfig(Frozen):
+    """Change detection, the claims ledger and alert reports (paths relative to the config file)."""
+
+    claims: Path | None = Field(default=None, description="Claims ledger (default: seeds/claims.yaml).")
+    signals: Path | None = Field(default=None, description="Claim-to-signal mapping (default: configs/signals.yaml).")
+    notebooks: Path | None = Field(default=None, description="Notebook templates (default: notebooks/).")
+    reports: bool = Field(default=True, description="Execute the alert notebook for each new or changed alert.")
+    report_timeout_s: int = Field(default=600, ge=10, description="Per-cell time limit of a report notebook.")
+
+
 class MonitorConfig(Frozen):
     """The top-level configuration file (``configs/monitor.yaml``)."""
 
@@ -222,3 +269,4 @@ class MonitorConfig(Frozen):
     executor: str = Field(
         default="local", description="local | dask (LocalCluster, one worker per core) | tcp://HOST:PORT (scheduler)."
     )
+    analysis: AnalysisConfig = AnalysisConfig()

@@ -2,7 +2,10 @@
 
 A detection matches a truth object of the same class when its centre lies within ``radius_m`` of the object
 centre, or within half the object's length (a long ship's centroid can land anywhere along the hull), one
-detection per object, highest score first. The same rule is used for the synthetic benchmark and the tests.
+detection per object, highest score first. Truth objects under the reporting floor
+(:data:`~monitor.config.models.MIN_LENGTH_M`, e.g. a 15 m boat) are "don't care", as in sen2ships' scorer: a
+detection on one is neither a hit nor a false alarm, and missing one is no miss. The same rule is used for the
+synthetic benchmark and the tests.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from monitor.config.models import MIN_LENGTH_M
 from monitor.detect.base import Detection
 
 __all__ = ("ClassScore", "TruthObject", "load_truth", "match", "score_scenes")
@@ -91,8 +95,15 @@ def match(
     Returns:
         (true positives, false positives, false negatives).
     """
+    tp, left = _greedy(detections, truths, radius_m, units_per_m)
+    return tp, len(left), len(truths) - tp
+
+
+def _greedy(
+    detections: Sequence[Detection], truths: Sequence[TruthObject], radius_m: float, units_per_m: float = 1.0
+) -> tuple[int, list[Detection]]:
     used = [False] * len(truths)
-    tp = 0
+    left = []
     for d in sorted(detections, key=lambda d: -d.score):
         best, best_dist = -1, math.inf
         for i, t in enumerate(truths):
@@ -103,8 +114,9 @@ def match(
                 best, best_dist = i, dist
         if best >= 0:
             used[best] = True
-            tp += 1
-    return tp, len(detections) - tp, len(truths) - tp
+        else:
+            left.append(d)
+    return sum(used), left
 
 
 def score_scenes(
@@ -123,12 +135,14 @@ def score_scenes(
     out = {c: ClassScore() for c in classes}
     for dets, truth in scenes:
         for c in classes:
-            d = [x for x in dets if x.object_class == c]
-            t = [x for x in truth if x.object_class == c and x.visible]
-            tp, fp, fn = match(d, t, radius_m)
+            floor = MIN_LENGTH_M.get(c, 0.0)  # type: ignore[call-overload]
+            seen = [x for x in truth if x.object_class == c and x.visible]
+            counted = [x for x in seen if x.length_m >= floor]
+            tp, left = _greedy([x for x in dets if x.object_class == c], counted, radius_m)
+            _, false = _greedy(left, [x for x in seen if x.length_m < floor], radius_m)
             s = out[c]
             s.tp += tp
-            s.fp += fp
-            s.fn += fn
-            s.abs_count_error.append(abs(len(d) - len(t)))
+            s.fp += len(false)
+            s.fn += len(counted) - tp
+            s.abs_count_error.append(abs(tp + len(false) - len(counted)))
     return out

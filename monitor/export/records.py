@@ -113,8 +113,9 @@ def site_scenes(conn: sqlite3.Connection, aoi: str, data_dir: Path) -> list[Scen
 def alert_lookup(conn: sqlite3.Connection, aoi: str) -> Callable[[str, dt.datetime], str | None]:
     """A function giving the alert (if any) a detection belongs to.
 
-    Alerts come from issue 5's ``alerts`` table; until it exists every detection gets None. The match is by
-    site, class (when the table has one) and acquisition date within the alert's start and end dates.
+    Alerts come from the store's ``alerts`` table (a store written before alerts existed has none, and every
+    detection gets None). The match is by site, class and acquisition date within the alert's first and last
+    day.
 
     Args:
         conn: The store connection.
@@ -124,10 +125,9 @@ def alert_lookup(conn: sqlite3.Connection, aoi: str) -> Callable[[str, dt.dateti
         ``lookup(class, acquired) -> alert id or None``.
     """
     cols = {r[1] for r in conn.execute("PRAGMA table_info(alerts)")}
-    if not {"id", "aoi", "start", "end"} <= cols:
+    if not {"id", "aoi", "class", "start_date", "end_date"} <= cols:
         return lambda _cls, _when: None
-    has_class = "class" in cols
-    sql = f'SELECT id, start, "end"{", class" if has_class else ", NULL"} FROM alerts WHERE aoi=? ORDER BY start, id'
+    sql = "SELECT id, start_date, end_date, class FROM alerts WHERE aoi=? ORDER BY start_date, id"
     alerts: list[tuple[str, str, str, str | None]] = []
     for aid, start, end, cls in conn.execute(sql, (aoi,)):
         if start and end:

@@ -71,9 +71,14 @@ def test_an_unreadable_scene_exits_65_naming_it_after_writing_the_rest(site):
 
 def test_a_bad_claims_ledger_exits_65_and_writes_no_project(site, tmp_path):
     ledger = tmp_path / "claims.yaml"
-    ledger.write_text("- {id: x, site: dunai, date: someday}\n", encoding="utf-8")
+    ledger.write_text(
+        "- {id: xyz, site: dunai, date: someday, precision: day, kind: claim, statement: a ship came in,"
+        " sources: [{name: somebody}]}\n",
+        encoding="utf-8",
+    )
     res = _export(site, "--claims", str(ledger))
-    assert res.exit_code == 65 and f"{ledger}: entry x: date 'someday'" in res.output
+    assert res.exit_code == 65 and str(ledger) in res.output and "someday" in res.output
+    assert len(res.output.strip().splitlines()) == 1
     assert not SiteLayout(site.data_dir, "dunai").project.exists()
 
 

@@ -103,7 +103,7 @@ def test_fine_tuning_starts_from_a_bundle(tmp_path):
     )
     res = train_sensor(cfg, tmp_path / "ck.pt", progress=False)
     assert res.model.net.cfg.arch == "resunet", "the bundle's architecture wins"
-    start = net.state_dict()
+    start = load_bundle(bundle).models["sentinel-1-grd"].net.state_dict()
     moved = [k for k, v in res.model.net.state_dict().items() if v.is_floating_point() and "running" not in k]
     assert all(torch.allclose(res.model.net.state_dict()[k], start[k], atol=1e-5) for k in moved)
 

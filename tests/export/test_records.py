@@ -50,12 +50,15 @@ def test_two_scenes_of_one_sensor_on_one_day_both_show_that_day(tmp_path):
     assert [(s.valid_from, s.valid_to + LAST_SECOND) for s in scenes] == [(_day(2024, 10, 12), _day(2024, 10, 13))] * 2
 
 
-def test_alert_ids_come_from_an_alerts_table_when_there_is_one(site):
+def test_alert_ids_come_from_the_alerts_table(site):
     with Store(site.db) as st:
         assert alert_lookup(st.conn, "dunai")("landing_ship", _day(2024, 10, 17)) is None
-        st.conn.execute('CREATE TABLE alerts (id INTEGER PRIMARY KEY, aoi TEXT, class TEXT, start TEXT, "end" TEXT)')
-        st.conn.execute("INSERT INTO alerts VALUES (7, 'dunai', 'landing_ship', '2024-10-15', '2024-10-18')")
-        st.conn.execute("INSERT INTO alerts VALUES (8, 'sunan', 'transport_aircraft', '2024-10-01', '2024-10-30')")
+        insert = (
+            "INSERT INTO alerts (id, aoi, class, start_date, end_date, score, excess, n_looks, n_elevated, model,"
+            " method, created, updated) VALUES (?, ?, ?, ?, ?, 9.0, 2.0, 3, 2, 'm', 'llr', 'now', 'now')"
+        )
+        st.conn.execute(insert, ("7", "dunai", "landing_ship", "2024-10-15", "2024-10-18"))
+        st.conn.execute(insert, ("8", "sunan", "transport_aircraft", "2024-10-01", "2024-10-30"))
         lookup = alert_lookup(st.conn, "dunai")
         dets = site_detections(st.conn, site_scenes(st.conn, "dunai", site.data_dir))
     assert lookup("landing_ship", _day(2024, 10, 17) + dt.timedelta(hours=2)) == "7"

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from monitor.config.models import SensorName
+from monitor.config.models import MIN_LENGTH_M, SensorName
 from monitor.detect.cnn.chip import Chip
 from monitor.detect.cnn.synth_airport import add_apron, airport
 from monitor.detect.cnn.synth_fleet import Item, populate
@@ -61,11 +61,11 @@ SCENES = {"harbour": 0.45, "open": 0.12, "airport": 0.25, "mixed": 0.08, "negati
 S2_DROP = {"true_colour": 0.30, "no_b11": 0.15}
 # Share of harbours laid out as naval bases (warships and landing ships at the berths).
 NAVAL = 0.3
-# Smallest objects the detector is taught to report (metres, longest side). At 10 m a hull under about 3 px
-# is not reliably separable from harbour clutter (detection.md puts the harbour floor at 30-50 m), and labelled
-# sets such as sen2ships leave small boats out, so smaller boats are drawn but taught as background, and those
-# near the floor are left out of the loss. Aircraft under 15 m (light aircraft, about one pixel) likewise.
-MIN_SHIP_M, IGNORE_SHIP_M, MIN_AIRCRAFT_M = 30.0, 20.0, 15.0
+# Smallest objects the detector is taught to report (MIN_LENGTH_M: at 10 m a hull under about 3 px is not
+# reliably separable from harbour clutter, and labelled sets such as sen2ships leave small boats out). Smaller
+# boats are drawn but taught as background; 20-30 m ones and aircraft under the floor are left out of the loss.
+MIN_SHIP_M, MIN_AIRCRAFT_M = MIN_LENGTH_M["vessel"], MIN_LENGTH_M["aircraft"]
+IGNORE_SHIP_M = 20.0
 F32 = NDArray[np.float32]
 _S2_NAMES = ("B02", "B03", "B04", "B08", "B11")
 

@@ -56,7 +56,6 @@ SHIPS: dict[str, Kind] = {
         Kind("patrol", "ship", "patrol_boat", (40.0, 70.0), (6.0, 10.0), look="navy"),
         Kind("small_boat", "ship", "small_boat", (10.0, 25.0), ratio=1 / 3.3, look="boat"),
         Kind("yacht", "ship", "small_boat", (12.0, 50.0), ratio=1 / 4.2, look="white"),
-        Kind("marina_yacht", "ship", "small_boat", (8.0, 20.0), ratio=1 / 3.4, look="white"),
         Kind("fishing", "ship", "tug", (15.0, 45.0), ratio=1 / 4.5, look="work"),
         Kind("tug", "ship", "tug", (25.0, 35.0), (8.5, 11.0), look="work"),
         Kind("cargo", "ship", "cargo_ship", (80.0, 200.0), ratio=1 / 6.5, look="cargo"),
@@ -72,8 +71,7 @@ _COMMERCIAL = {
 }  # fmt: skip
 _NAVAL = {"ropucha": 12, "alligator": 10, "ivan_gren": 8, "warship": 20, "patrol": 15, "tug": 10, "small_boat": 10,
           "cargo": 10, "tanker": 5}  # fmt: skip
-# Marinas: mostly yachts under 20 m packed side by side, whose rows look like long hulls at 10 m.
-_SMALL = {"marina_yacht": 12, "small_boat": 3, "yacht": 2}
+_SMALL = {"small_boat": 6, "yacht": 4}
 
 # (name, length, span, outline, weight); outline il76 = swept wings, an24 = straight, light_aircraft = small.
 _AIRCRAFT_TABLE = (
@@ -188,9 +186,8 @@ class _Yard:
 def _moor(rng: np.random.Generator, yard: _Yard, edge: Edge, weights: dict[str, int]) -> None:
     size = yard.lay.size
     # Small craft lie bow-on at pontoons; at quays Mediterranean stern-to mooring is common for ferries too.
-    marina = edge.kind == "pontoon"
-    stern_to = marina or (edge.kind in ("quay", "pier") and rng.uniform() < 0.25)
-    vacancy = rng.uniform(0.0, 0.25 if marina else 0.5)
+    stern_to = edge.kind == "pontoon" or (edge.kind in ("quay", "pier") and rng.uniform() < 0.25)
+    vacancy = rng.uniform(0.0, 0.5)
     t = rng.uniform(0.0, 8.0)
     while t < edge.length:
         pr, pc = edge.point(t)
@@ -204,7 +201,7 @@ def _moor(rng: np.random.Generator, yard: _Yard, edge: Edge, weights: dict[str, 
         if stern_to and length <= 150.0:
             r, c = edge.point(t + beam / 20.0, (gap + length / 2) / 10.0)
             yard.add(Item(kind, r, c, edge.angle + 90.0 * edge.side + flip, length, beam))
-            t += (beam + (rng.uniform(0.5, 3.0) if marina else rng.uniform(1.0, 15.0))) / 10.0
+            t += (beam + rng.uniform(1.0, 15.0)) / 10.0
             continue
         r, c = edge.point(t + length / 20.0, (gap + beam / 2) / 10.0)
         if yard.add(Item(kind, r, c, edge.angle + flip, length, beam)) and rng.uniform() < 0.2:

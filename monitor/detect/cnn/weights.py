@@ -53,7 +53,9 @@ def _to_payload(models: dict[str, SensorModel], card: dict[str, Any]) -> dict[st
         "models": {
             s: {
                 "config": asdict(m.net.cfg),
-                "state": m.net.state_dict(),
+                # Half precision halves the file; inference runs in float32 after loading, and the rounding
+                # (about 3 significant digits) moves scores by far less than any threshold step.
+                "state": {k: v.half() if v.is_floating_point() else v for k, v in m.net.state_dict().items()},
                 "thresholds": [float(t) for t in m.thresholds],
             }
             for s, m in models.items()
@@ -122,7 +124,9 @@ def load_bundle(path: Path | None = None) -> Bundle:
         for sensor, m in payload["models"].items():
             cfg = m["config"]
             net = CenterNet(NetConfig(**{**cfg, "widths": tuple(cfg["widths"])}))
-            net.load_state_dict(_current_keys(m["state"]))
+            net.load_state_dict(
+                {k: v.float() if v.is_floating_point() else v for k, v in _current_keys(m["state"]).items()}
+            )
             net.eval().to(memory_format=torch.channels_last)
             models[sensor] = SensorModel(net, [float(t) for t in m["thresholds"]])
     except Exception as exc:

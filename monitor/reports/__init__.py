@@ -1,0 +1,1 @@
+"""Analyst reports: the notebooks' loaders, figures and tables, and their execution with papermill."""
