@@ -196,6 +196,7 @@ def _locked_run(
             _process_all(store, summary, source, detector, settings, progress)
             summary.alerts = update_alerts(settings, store, detector.version, ledger, summary.run_id)
             _export_outputs(settings, aois, summary, store, stale)
+            _notify(settings, store)
             status, error = "ok", ""
         except KeyboardInterrupt:
             status, error = "interrupted", "interrupted"
@@ -214,6 +215,16 @@ def _locked_run(
                 store.finish_run(summary.run_id, status, summary.n_processed, error or None)
             except sqlite3.Error:
                 log.debug("could not close run %s", summary.run_id, exc_info=True)
+
+
+def _notify(settings: Settings, store: Store) -> None:
+    # Delivery problems are recorded in the outbox and retried next run; they never fail the run itself.
+    from monitor.notify.deliver import deliver_new_alerts
+
+    try:
+        deliver_new_alerts(settings, store)
+    except Exception as exc:
+        log.warning("alert delivery skipped this run: %s: %s", type(exc).__name__, exc)
 
 
 def _export_outputs(

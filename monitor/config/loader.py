@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from monitor.config.models import AnalysisConfig, AOIConfig, DetectorConfig, MonitorConfig, SourceConfig
 from monitor.errors import ConfigError, UsageError
 from monitor.executors import check_spec
+from monitor.notify.config import NotifyConfig
 
 __all__ = ("Settings", "default_config_path", "format_validation_error", "load_settings", "load_yaml_model")
 
@@ -104,6 +105,7 @@ class Settings:
     aoi_files: dict[str, Path] = field(default_factory=dict)
     executor: str = "local"
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     def select(self, ids: tuple[str, ...] | list[str]) -> list[AOIConfig]:
         """The AOIs named by ``ids`` (all when empty), in config order.
@@ -217,4 +219,5 @@ def load_settings(config: Path | None = None, env: dict[str, str] | None = None)
         aoi_files=files,
         executor=executor,
         analysis=analysis,
+        notify=cfg.notify,
     )

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from monitor.notify.config import NotifyConfig
+
 __all__ = (
     "CLASSES",
     "MIN_LENGTH_M",
@@ -270,3 +272,4 @@ class MonitorConfig(Frozen):
         default="local", description="local | dask (LocalCluster, one worker per core) | tcp://HOST:PORT (scheduler)."
     )
     analysis: AnalysisConfig = AnalysisConfig()
+    notify: NotifyConfig = NotifyConfig()
