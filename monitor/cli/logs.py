@@ -57,6 +57,14 @@ def configure_logging(verbose: int, quiet: int, fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    # GDAL's errors reach us through rasterio's logger and are raised or handled where they matter; on stderr
+    # they are only noise unless detail was asked for.
+    gdal = logging.getLogger("rasterio")
+    gdal_handler = logging.StreamHandler(sys.stderr)
+    gdal_handler.setFormatter(handler.formatter)
+    gdal_handler.setLevel(level if verbose else logging.CRITICAL + 1)
+    gdal.handlers[:] = [gdal_handler]
+    gdal.propagate = False
     for name in ("distributed", "tornado"):
         # dask logs worker chatter at INFO and WARNING; only show it when asked for detail.
         logging.getLogger(name).setLevel(level if verbose else max(level, logging.ERROR))

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor.imagery.verify import check_written, gdal_errors
+
 __all__ = ("SiteLayout", "atomic_path", "sidecar", "write_text_atomic")
 
 
@@ -111,7 +113,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = Path(name)
     tmp.unlink()
     try:
-        yield tmp
+        with gdal_errors() as errors:
+            yield tmp
+        if tmp.suffix == ".tif":
+            check_written(tmp, errors)
         if not _same_bytes(tmp, path):
             os.replace(tmp, path)
     finally:

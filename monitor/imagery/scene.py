@@ -24,6 +24,7 @@ from rasterio.windows import Window
 from monitor.config.models import SensorName
 from monitor.errors import InputDataError
 from monitor.imagery.grid import Grid, ground_pixel_size
+from monitor.imagery.verify import check_written, gdal_errors
 
 __all__ = (
     "S1_BANDS",
@@ -270,11 +271,12 @@ def write_scene(
         "nodata": nodata,
     }
     try:
-        with rasterio.open(tmp, "w", **profile) as dst:
+        with gdal_errors() as errors, rasterio.open(tmp, "w", **profile) as dst:
             for i, (name, arr) in enumerate(bands.items(), start=1):
                 dst.write(arr.astype(dtype), i)
                 dst.set_band_description(i, name)
             dst.update_tags(**tags)
+        check_written(tmp, errors)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
