@@ -77,6 +77,8 @@ def echo_error(message: str, exit_code: int) -> None:
         message: The message (``error: ...``, ``interrupted``, ...).
         exit_code: The exit code the process is about to end with.
     """
+    # One line, whatever the message quotes (a config key with a newline in it, say).
+    message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
     if _FORMAT["value"] == "json":
         line = JsonFormatter().format(logging.makeLogRecord({"name": "monitor", "levelname": "ERROR", "msg": message}))
         click.echo(line[:-1] + f', "exit_code": {exit_code}}}', err=True)

@@ -46,7 +46,7 @@ def format_validation_error(path: Path, err: ValidationError) -> str:
     """
     parts = []
     for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"]) or "<root>"
+        loc = ".".join(str(p) if str(p).isprintable() else repr(p) for p in e["loc"]) or "<root>"
         value = e.get("input")
         shown = repr(value) if not isinstance(value, dict | list) or len(repr(value)) < 60 else "..."
         msg = e["msg"].removeprefix("Value error, ")
@@ -61,6 +61,8 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: config file not found") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

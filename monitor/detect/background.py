@@ -149,8 +149,11 @@ def otsu(values: Array) -> float:
         values: Sample values.
 
     Returns:
-        The threshold.
+        The threshold (0.0 when no value is finite).
     """
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return 0.0
     hist, edges = np.histogram(values, bins=256)
     mids = 0.5 * (edges[:-1] + edges[1:])
     w0 = np.cumsum(hist).astype(np.float64)

@@ -26,6 +26,11 @@ from monitor.errors import InputDataError
 from monitor.imagery.grid import Grid, ground_pixel_size
 from monitor.imagery.verify import check_written, gdal_errors
 
+# Ground pixel sizes the detector accepts: Sentinel bands are 10-60 m; far outside, resampling to 10 m would
+# either erase every object or blow a small file up into an enormous array.
+MIN_PIXEL_M = 0.1
+MAX_PIXEL_M = 100.0
+
 __all__ = (
     "S1_BANDS",
     "S2_BANDS",
@@ -175,6 +180,12 @@ def read_scene(path: str | os.PathLike[str], window: Window | None = None) -> Sc
             else:
                 grid = Grid(ds.crs, ds.window_transform(window), int(window.height), int(window.width))
             dtypes = {n: ds.dtypes[index[n] - 1] for n in raw}
+            size = ground_pixel_size(ds.crs, ds.transform, (ds.height, ds.width))
+            if not MIN_PIXEL_M <= size <= MAX_PIXEL_M:
+                raise ValueError(
+                    f"pixel size: {size:.3g} m on the ground is outside {MIN_PIXEL_M:g}..{MAX_PIXEL_M:g} m"
+                    " (the detector works at 10 m; check the file's transform and CRS)"
+                )
     except RasterioIOError as exc:
         raise InputDataError(f"{p}: cannot open as a GeoTIFF ({exc})") from None
     except ValueError as exc:
