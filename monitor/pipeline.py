@@ -24,10 +24,11 @@ from monitor.detect.base import Detector
 from monitor.errors import EXIT_SOFTWARE, ConfigError, MonitorError, TransientError, UsageError
 from monitor.executors import check_spec, open_executor
 from monitor.ops.storage import check_writable, storage_error, sweep_temp_files
+from monitor.outputs import notify_alerts, refresh_outputs
 from monitor.plan import RunSummary, default_until, plan_jobs
 from monitor.sources.base import Source
 from monitor.store.db import SceneRecord, Store
-from monitor.store.runlog import close_stale_runs, exports_done, exports_pending, record_run_sites
+from monitor.store.runlog import close_stale_runs, exports_pending, record_run_sites
 from monitor.tasks import (
     Job,
     SceneResult,
@@ -187,16 +188,22 @@ def _locked_run(
         record_run_sites(store, summary.run_id, planned, until, {}, {})
         status, error = "failed", "unexpected failure"
         try:
-            summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
+            with summary.phase("plan"):
+                summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
             record_run_sites(store, summary.run_id, summary.since, summary.until, summary.discovered, {})
             bind_run = getattr(source, "bind_run", None)
             if callable(bind_run):  # sources that keep per-run accounting (sentinelhub's PU ledger)
                 bind_run(summary.run_id)
             stale = exports_pending(store, sorted({j.ref.aoi for j in summary.jobs}), summary.run_id)
-            _process_all(store, summary, source, detector, settings, progress)
-            summary.alerts = update_alerts(settings, store, detector.version, ledger, summary.run_id)
-            _export_outputs(settings, aois, summary, store, stale)
-            _notify(settings, store)
+            with summary.phase("scenes"):
+                _process_all(store, summary, source, detector, settings, progress)
+            with summary.phase("alerts"):
+                summary.alerts = update_alerts(settings, store, detector.version, ledger, summary.run_id)
+            with summary.phase("export"):
+                refresh_outputs(settings, aois, summary.processed, store, stale)
+            with summary.phase("notify"):
+                notify_alerts(settings, store)
+            log.info("run %s: %s", summary.run_id, ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items()))
             status, error = "ok", ""
         except KeyboardInterrupt:
             status, error = "interrupted", "interrupted"
@@ -215,34 +222,6 @@ def _locked_run(
                 store.finish_run(summary.run_id, status, summary.n_processed, error or None)
             except sqlite3.Error:
                 log.debug("could not close run %s", summary.run_id, exc_info=True)
-
-
-def _notify(settings: Settings, store: Store) -> None:
-    # Delivery problems are recorded in the outbox and retried next run; they never fail the run itself.
-    from monitor.notify.deliver import deliver_new_alerts
-
-    try:
-        deliver_new_alerts(settings, store)
-    except Exception as exc:
-        log.warning("alert delivery skipped this run: %s: %s", type(exc).__name__, exc)
-
-
-def _export_outputs(
-    settings: Settings, aois: Sequence[AOIConfig], summary: RunSummary, store: Store, stale: set[str]
-) -> None:
-    # Issue 6: keep the QGIS overlays, GeoPackages and projects current (imported here: heavy, and only needed
-    # after a real run). Sites marked pending by a run that died before this point are refreshed too.
-    from monitor.export.refresh import refresh_after_run
-
-    log.debug("exporting %s", ", ".join(sorted(a.id for a in aois)))
-    processed = summary.processed.copy()
-    for aoi in aois:
-        if aoi.id in stale:
-            processed[(aoi.id, "pending")] += 1
-    refresh_after_run(settings.data_dir, aois, processed)
-    for aoi in aois:
-        if aoi.id in stale:
-            exports_done(store, aoi.id)
 
 
 def _process_all(

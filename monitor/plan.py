@@ -8,8 +8,10 @@ therefore resumes where it stopped when started again with the same window.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from monitor.alerts.update import AlertUpdate
@@ -35,6 +37,23 @@ class RunSummary:
     jobs: list[Job] = field(default_factory=list)
     executor: str = "local"
     alerts: AlertUpdate | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Time a phase of the run into ``timings`` (seconds).
+
+        Args:
+            name: The phase.
+
+        Yields:
+            Nothing.
+        """
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = time.perf_counter() - t0
 
     @property
     def n_processed(self) -> int:
