@@ -232,16 +232,21 @@ def _process_all(
     bar = tqdm(total=len(summary.jobs), desc="scenes", unit="scene", disable=None if progress is None else not progress)
     pool = open_executor(summary.executor)
     try:
-        tasks = make_tasks(summary.jobs, settings.data_dir, pool.shares_data_dir)
+        tasks = make_tasks(summary.jobs, settings.data_dir, pool.shares_data_dir, source)
         for outcome in pool.map_unordered(run_task, tasks, (source, detector)):
-            _handle(store, summary, source.name, detector.version, settings.data_dir, outcome)
+            _handle(store, summary, source, detector.version, settings.data_dir, outcome)
             bar.update(1)
     finally:
         bar.close()
         pool.close()
 
 
-def _handle(store: Store, summary: RunSummary, source: str, model: str, data_dir: Path, outcome: TaskOutcome) -> None:
+def _handle(
+    store: Store, summary: RunSummary, source: Source, model: str, data_dir: Path, outcome: TaskOutcome
+) -> None:
+    settle = getattr(source, "settle", None)
+    if callable(settle) and outcome.settlements:  # PU the task's requests cost (sentinelhub)
+        settle(outcome.settlements)
     if outcome.error is not None:
         log.debug("task %s failed:\n%s", outcome.task.job.ref.scene_id, outcome.trace)
         raise outcome.error
@@ -259,7 +264,7 @@ def _handle(store: Store, summary: RunSummary, source: str, model: str, data_dir
         summary.cloudy[key] += 1
         return
     log.debug("storing %s", job.ref.scene_id)
-    _store_result(store, summary.run_id or 0, source, res, model, data_dir)
+    _store_result(store, summary.run_id or 0, source.name, res, model, data_dir)
     summary.processed[key] += 1
 
 

@@ -25,6 +25,7 @@ from monitor.errors import InputDataError
 from monitor.imagery.grid import site_masks
 from monitor.imagery.scene import cloud_fraction, read_scene
 from monitor.sources.base import SceneRef, Source
+from monitor.store.prepaid import Settlement, prepaid
 
 __all__ = (
     "Job",
@@ -74,6 +75,7 @@ class SceneTask:
     job: Job
     data_dir: Path | None
     archived: dict[str, bytes] = field(default_factory=dict)
+    prepaid: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +87,7 @@ class TaskOutcome:
     files: dict[str, bytes] = field(default_factory=dict)
     error: BaseException | None = None
     trace: str = ""
+    settlements: list[Settlement] = field(default_factory=list)
 
 
 def archive_path(data_dir: Path, ref: SceneRef) -> Path:
@@ -160,6 +163,13 @@ def run_task(task: SceneTask, source: Source, detector: Detector) -> TaskOutcome
     Returns:
         The outcome; with scratch space, ``files`` holds the archive files of a scene pulled here.
     """
+    with prepaid(task.prepaid) as ledger:
+        outcome = _run(task, source, detector)
+    outcome.settlements = ledger.settlements
+    return outcome
+
+
+def _run(task: SceneTask, source: Source, detector: Detector) -> TaskOutcome:
     try:
         if task.data_dir is not None:
             return TaskOutcome(task, process_scene(task.job, source, detector, task.data_dir))
@@ -180,30 +190,40 @@ def run_task(task: SceneTask, source: Source, detector: Detector) -> TaskOutcome
         return TaskOutcome(task, error=exc, trace=traceback.format_exc())
 
 
-def make_tasks(jobs: Sequence[Job], data_dir: Path, shared: bool) -> Iterator[SceneTask]:
-    """Turn jobs into tasks, lazily (archived files are read only when a task is about to be sent).
+def make_tasks(jobs: Sequence[Job], data_dir: Path, shared: bool, source: Source) -> Iterator[SceneTask]:
+    """Turn jobs into tasks, lazily, just before each is handed out.
+
+    That is when a scene's requests are reserved in the PU ledger (sources that keep one) and, for workers
+    without the data folder, its archived files are read.
 
     Args:
         jobs: The planned jobs.
         data_dir: The driver's data folder.
         shared: Whether the executor's workers use the data folder directly.
+        source: The scene source.
 
     Yields:
         One task per job.
+
+    Raises:
+        BudgetExceededError: The next scene does not fit the month's PU budget (tasks handed out before finish).
     """
+    prepay = getattr(source, "prepay", None)
     for job in jobs:
+        archived = archive_path(data_dir, job.ref).exists()
+        rows: dict[str, int] = prepay(job.ref, job.aoi) if callable(prepay) and not archived else {}
         if shared:
-            yield SceneTask(job, data_dir)
+            yield SceneTask(job, data_dir, prepaid=rows)
             continue
         folder = archive_path(data_dir, job.ref).parent
         files = {}
-        if archive_path(data_dir, job.ref).exists():
+        if archived:
             files = {
                 p.name: p.read_bytes()
                 for p in folder.glob(f"{job.ref.scene_id}.*")
                 if p.is_file() and not (p.name.startswith(".") and ".tmp" in p.name)
             }
-        yield SceneTask(job, None, files)
+        yield SceneTask(job, None, files, prepaid=rows)
 
 
 def write_archive(data_dir: Path, outcome: TaskOutcome) -> None:

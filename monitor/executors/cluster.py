@@ -82,25 +82,38 @@ class DaskExecutor:
         """
         scattered = [self._client.scatter(obj, broadcast=True, hash=False) for obj in shared]
         todo = iter(items)
+        failed: list[BaseException] = []
+
+        def take() -> Any:
+            # Making the next item can fail (the PU budget is spent): then hand out nothing more, but let the
+            # tasks already running finish and be yielded, so their work is stored, before raising.
+            if failed:
+                return None
+            try:
+                return next(todo, None)
+            except Exception as exc:
+                failed.append(exc)
+                return None
+
         window = 2 * self.workers
         running: list[Any] = []
         ac = _distributed().as_completed()
         try:
-            for item in todo:
+            while len(running) < window and (item := take()) is not None:
                 fut = self._client.submit(fn, item, *scattered, pure=False)
                 running.append(fut)
                 ac.add(fut)
-                if len(running) >= window:
-                    break
             for fut in ac:
                 running.remove(fut)
                 result = fut.result()
-                nxt = next(todo, None)
+                nxt = take()
                 if nxt is not None:
                     new = self._client.submit(fn, nxt, *scattered, pure=False)
                     running.append(new)
                     ac.add(new)
                 yield result
+            if failed:
+                raise failed[0]
         finally:
             for fut in running:
                 fut.cancel()

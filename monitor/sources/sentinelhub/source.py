@@ -31,7 +31,8 @@ from monitor.sources.sentinelhub.pu import estimate_pu, pu_from_headers
 from monitor.sources.sentinelhub.session import SessionHolder
 from monitor.sources.sentinelhub.settings import load_credentials, make_shconfig, resolve_endpoints
 from monitor.sources.sentinelhub.tiles import Tile, mosaic, split_grid
-from monitor.store.requests import RequestLedger
+from monitor.store.prepaid import Settlement, active_ledger, apply_settlements
+from monitor.store.requests import BudgetExceededError, RequestLedger
 
 __all__ = ("SentinelHubSource",)
 
@@ -72,6 +73,40 @@ class SentinelHubSource:
             run_id: The run id from the store.
         """
         self.ledger.run_id = run_id
+
+    def prepay(self, ref: SceneRef, aoi: AOIConfig) -> dict[str, int]:
+        """Reserve the requests of one scene in the ledger before its task is handed out (driver side).
+
+        Args:
+            ref: The scene.
+            aoi: Its AOI.
+
+        Returns:
+            Reservation row id by ``"<scene_id>|<part>"``.
+
+        Raises:
+            BudgetExceededError: The month's budget cannot take the whole scene (exit 75); nothing stays reserved.
+        """
+        spec = SENSOR_SPECS[ref.sensor]
+        rows: dict[str, int] = {}
+        try:
+            for tile in self.tiles(aoi)[1]:
+                estimate = estimate_pu(tile.width, tile.height, spec)
+                row = self.ledger.reserve("process", ref.scene_id, tile.label, tile.width, tile.height, estimate)
+                rows[f"{ref.scene_id}|{tile.label}"] = row
+        except BudgetExceededError:
+            for row in rows.values():
+                self.ledger.settle(row, None, error="not sent: the rest of the scene did not fit the PU budget")
+            raise
+        return rows
+
+    def settle(self, settlements: list[Settlement]) -> None:
+        """Record what a task's requests cost (driver side).
+
+        Args:
+            settlements: From the task's prepaid ledger.
+        """
+        apply_settlements(self.ledger, settlements)
 
     def discover(self, aoi: AOIConfig, sensor: SensorName, since: dt.date, until: dt.date) -> list[SceneRef]:
         """Search the Catalog for passes over ``aoi`` from ``since`` to ``until`` inclusive.
@@ -130,14 +165,15 @@ class SentinelHubSource:
         window = (ref.acquired - _BEFORE, ref.acquired + MERGE_WITHIN)
         request = build_request(spec, collection, window, tile, epsg, self._config)
         estimate = estimate_pu(tile.width, tile.height, spec)
-        row = self.ledger.reserve("process", ref.scene_id, tile.label, tile.width, tile.height, estimate)
+        ledger = active_ledger(self.ledger)
+        row = ledger.reserve("process", ref.scene_id, tile.label, tile.width, tile.height, estimate)
         try:
             response = send(request, self._sessions)
         except Exception as exc:
             err = translate(exc, what, url, self._creds)
-            self.ledger.settle(row, None, error=str(err))
+            ledger.settle(row, None, error=str(err))
             raise err from None
-        self.ledger.settle(row, pu_from_headers(response.headers))
+        ledger.settle(row, pu_from_headers(response.headers))
         try:
             return read_answer(response, spec, tile)
         except MonitorError as exc:
