@@ -32,12 +32,16 @@ from monitor.pipeline import make_detector, make_source
 
 ROOT = Path(__file__).resolve().parents[1]
 TILE = 10_980
-# Runs `monitor detect --json FILE` and prints the process's own peak RSS (KiB) as the last stderr line.
+# Runs `monitor detect --json FILE` and prints the process's own peak RSS (KiB) as the last stderr line. It reads
+# VmHWM, which belongs to the new address space: getrusage's ru_maxrss survives exec on Linux and would report
+# this benchmark's own peak (the 10,980 px mosaic) instead of the child's.
 _CHILD = (
-    "import resource, sys\n"
+    "import re, sys\n"
     "from monitor.cli import main\n"
     "try:\n    main(['detect', sys.argv[1], '--json'])\n"
-    "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "finally:\n"
+    "    hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())\n"
+    "    print(hwm.group(1) if hwm else -1, file=sys.stderr)\n"
 )
 
 

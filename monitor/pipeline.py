@@ -101,7 +101,7 @@ def make_detector(settings: Settings) -> Detector:
         return ClassicalDetector()
     from monitor.detect.cnn.detector import CnnDetector
 
-    return CnnDetector(det.weights)
+    return CnnDetector(det.weights, precision=det.precision)
 
 
 def run(

@@ -249,6 +249,9 @@ class DetectorConfig(Frozen):
 
     kind: Literal["cnn", "classical"] = Field(default="cnn", description="Trained model or classical baseline.")
     weights: Path | None = Field(default=None, description="Weights bundle (default: shipped in the package).")
+    precision: Literal["auto", "float32", "bfloat16"] = Field(
+        default="auto", description="CNN inference precision; auto = bfloat16 on CPUs with AMX tiles."
+    )
 
 
 class AnalysisConfig(Frozen):

@@ -28,6 +28,7 @@ from monitor.imagery.scene import read_scene
 __all__ = ("FileResult", "detect_file_windows")
 
 LARGE_SIDE = 4096
+_GDAL_CACHE_MB = 64
 
 
 @dataclass
@@ -85,24 +86,27 @@ def detect_file_windows(
     seen = total = 0
     sensor: SensorName = "sentinel-2-l2a"
     acquired = None
-    for r in tile_origins(height, window, overlap):
-        for c in tile_origins(width, window, overlap):
-            win = Window(c, r, min(window, width - c), min(window, height - r))
-            scene = read_scene(path, win)
-            sensor, acquired = scene.sensor, scene.acquired
-            masks = site_masks(aoi, scene.grid) if aoi is not None else None
-            zone = site_zone(aoi, masks) if aoi is not None and masks is not None else None
-            _, found = count_by_class(detector.detect(scene, aoi, masks), CLASSES, zone)
-            r0, r1 = _core(r, int(win.height), height, overlap)
-            c0, c1 = _core(c, int(win.width), width, overlap)
-            core = np.zeros(scene.grid.shape, dtype=bool)
-            core[r0:r1, c0:c1] = True
-            if zone is not None:
-                core &= zone
-            seen += int((scene.valid & core).sum())
-            total += int(core.sum())
-            for d in found:
-                if r0 <= d.row + 0.5 < r1 and c0 <= d.col + 0.5 < c1:
-                    kept.append(replace(d, row=d.row + r, col=d.col + c))
+    # Each window is read once, so GDAL's block cache (5 % of the machine's memory by default) only adds to the
+    # peak memory of a full-tile run; a small cache keeps it bounded.
+    with rasterio.Env(GDAL_CACHEMAX=_GDAL_CACHE_MB):
+        for r in tile_origins(height, window, overlap):
+            for c in tile_origins(width, window, overlap):
+                win = Window(c, r, min(window, width - c), min(window, height - r))
+                scene = read_scene(path, win)
+                sensor, acquired = scene.sensor, scene.acquired
+                masks = site_masks(aoi, scene.grid) if aoi is not None else None
+                zone = site_zone(aoi, masks) if aoi is not None and masks is not None else None
+                _, found = count_by_class(detector.detect(scene, aoi, masks), CLASSES, zone)
+                r0, r1 = _core(r, int(win.height), height, overlap)
+                c0, c1 = _core(c, int(win.width), width, overlap)
+                core = np.zeros(scene.grid.shape, dtype=bool)
+                core[r0:r1, c0:c1] = True
+                if zone is not None:
+                    core &= zone
+                seen += int((scene.valid & core).sum())
+                total += int(core.sum())
+                for d in found:
+                    if r0 <= d.row + 0.5 < r1 and c0 <= d.col + 0.5 < c1:
+                        kept.append(replace(d, row=d.row + r, col=d.col + c))
     kept.sort(key=lambda d: -d.score)
     return FileResult(kept, seen / total if total else 0.0, sensor, acquired, full)

@@ -134,3 +134,24 @@ def test_the_no_aoi_floor_applies_to_ships_only():
     assert not unsited_keeps(peak("vessel", 0.3, 80.0), "vessel", unsited)
     assert unsited_keeps(peak("transport_aircraft", 0.3, 46.0), "transport_aircraft", unsited)
     assert unsited_keeps(peak("aircraft", 0.35, 25.0), "aircraft", unsited)
+
+
+def test_folding_batch_norms_keeps_the_outputs():
+    from monitor.detect.cnn.fast import fold_batch_norms
+
+    torch.manual_seed(0)
+    for cfg in (NetConfig(in_channels=5, widths=RESUNET_WIDTHS, arch="resunet"), NetConfig(in_channels=2)):
+        net = CenterNet(cfg)
+        for m in net.modules():  # give the batch norms non-trivial statistics
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+        net.eval()
+        x = torch.randn(2, cfg.in_channels, 64, 64)
+        with torch.inference_mode():
+            before = net(x)
+            fold_batch_norms(net)
+            after = net(x)
+        assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in net.modules())
+        torch.testing.assert_close(after.heatmap, before.heatmap, atol=1e-4, rtol=1e-4)
+        torch.testing.assert_close(after.size, before.size, atol=1e-4, rtol=1e-4)

@@ -20,6 +20,7 @@ import numpy as np
 
 from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES, AOIConfig
 from monitor.detect.base import Detection
+from monitor.detect.cnn.fast import Precision, fold_batch_norms, use_bfloat16
 from monitor.detect.cnn.heatmap import Peak
 from monitor.detect.cnn.inputs import to_input
 from monitor.detect.cnn.tiles import merge_hulls, predict
@@ -59,15 +60,22 @@ class CnnDetector:
         tile: Tile size for inference. One 2,048 px tile runs about twice as fast on a CPU as sixteen
             overlapping 512 px ones and needs well under 1 GB; larger inputs are read in windows anyway.
         batch: Tiles per forward pass.
+        precision: ``float32``, ``bfloat16`` or ``auto`` (bfloat16 where the CPU has AMX tiles; see
+            :mod:`monitor.detect.cnn.fast`).
     """
 
     name = "cnn"
 
-    def __init__(self, weights: Path | None = None, tile: int = 2048, batch: int = 1) -> None:
+    def __init__(
+        self, weights: Path | None = None, tile: int = 2048, batch: int = 1, precision: Precision = "auto"
+    ) -> None:
         self.bundle: Bundle = load_bundle(weights)
         self.version = self.bundle.version
         self.tile = tile
         self.batch = batch
+        self.bfloat16 = use_bfloat16(precision)
+        for model in self.bundle.models.values():
+            fold_batch_norms(model.net)
 
     def detect(self, scene: Scene, aoi: AOIConfig | None, masks: SiteMasks | None) -> list[Detection]:
         """Detect objects in a scene.
@@ -86,7 +94,8 @@ class CnnDetector:
             masks = site_masks(aoi, work.grid)
         x = to_input(work.sensor, work.bands)
         unsited = self.bundle.card.get("sensors", {}).get(scene.sensor, {}).get("unsited", {})
-        peaks = merge_hulls(predict(model.net, x, model.thresholds, tile=self.tile, batch=self.batch))
+        found = predict(model.net, x, model.thresholds, tile=self.tile, batch=self.batch, bfloat16=self.bfloat16)
+        peaks = merge_hulls(found)
         kept: list[tuple[Peak, str]] = []
         for p in peaks:
             r, c = int(p.row), int(p.col)

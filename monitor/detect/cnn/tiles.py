@@ -57,6 +57,7 @@ def predict(
     tile: int = 512,
     overlap: int = 64,
     batch: int = 4,
+    bfloat16: bool = False,
 ) -> list[Peak]:
     """Detect peaks over a whole (C, H, W) input.
 
@@ -67,6 +68,7 @@ def predict(
         tile: Tile size (a multiple of ``net.multiple``).
         overlap: Pixels shared by neighbouring tiles.
         batch: Tiles per forward pass (bounds memory).
+        bfloat16: Run the network under CPU bfloat16 autocast (decoding stays in float32).
 
     Returns:
         Peaks in input pixel coordinates, each object once.
@@ -84,7 +86,9 @@ def predict(
         for group in _batches(origins, batch):
             stack = np.stack([x[:, r : r + th, c : c + tw] for r, c in group])
             # Channels-last runs the convolutions about 1.4x faster on CPU (oneDNN's preferred layout).
-            out = net(torch.from_numpy(stack).contiguous(memory_format=torch.channels_last))
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
+                out = net(torch.from_numpy(stack).contiguous(memory_format=torch.channels_last))
+            out = type(out)(*(t.float() for t in (out.heatmap, out.size, out.heading, out.offset)))
             for (r, c), found in zip(group, decode(out, thresholds), strict=True):
                 r_lo, r_hi = _core(r, th, ph, overlap)
                 c_lo, c_hi = _core(c, tw, pw, overlap)
