@@ -65,7 +65,8 @@ def record_run_sites(
     with store.transaction() as c:
         c.executemany(
             "INSERT INTO run_sites VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, aoi, sensor)"
-            " DO UPDATE SET discovered=excluded.discovered, processed=excluded.processed",
+            " DO UPDATE SET since=excluded.since, until=excluded.until, discovered=excluded.discovered,"
+            " processed=excluded.processed",
             rows,
         )
 
