@@ -174,7 +174,10 @@ def read_scene(path: str | os.PathLike[str], window: Window | None = None) -> Sc
             acquired = _parse_time(tags)
             wanted = S2_BANDS if sensor == "sentinel-2-l2a" else S1_BANDS
             index = {n: i + 1 for i, n in enumerate(names) if n}
-            raw = {n: ds.read(index[n], window=window) for n in (*wanted, "SCL", "dataMask") if n in index}
+            present = [n for n in (*wanted, "SCL", "dataMask") if n in index]
+            # One read for all bands: a pixel-interleaved tiled file then decodes each block once, not per band.
+            stack = ds.read([index[n] for n in present], window=window) if present else []
+            raw = dict(zip(present, stack, strict=True))
             if window is None:
                 grid = Grid(ds.crs, ds.transform, ds.height, ds.width)
             else:
