@@ -34,6 +34,14 @@ def quiet_series(days: int = 150, seed: int = 0, rate: float = 0.1) -> list[Look
     return sorted(looks, key=lambda lk: lk.acquired)
 
 
+def fleet_series(days: int = 180, seed: int = 0, base: int = 3, fleet: int = 2) -> list[Look]:
+    """A resident fleet: ``base`` objects always there and ``fleet`` more each there half the time (var < mean)."""
+    rng = np.random.default_rng(seed)
+    looks = [look(d, S2, base + int(rng.binomial(fleet, 0.5))) for d in range(0, days, 5)]
+    looks += [look(d + 0.5, S1, base + int(rng.binomial(fleet, 0.5))) for d in range(0, days, 6)]
+    return sorted(looks, key=lambda lk: lk.acquired)
+
+
 def with_event(
     looks: list[Look], first: float, last: float, extra: int, sensors: tuple[str, ...] = (S1, S2)
 ) -> list[Look]:

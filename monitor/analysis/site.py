@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from monitor.analysis.baseline import Expectation, expectations
 from monitor.analysis.changepoint import Episode, scan
 from monitor.analysis.series import Look, looks_for
-from monitor.config.models import AlertRule, AOIConfig
+from monitor.config.models import AlertRule, AOIConfig, BaselineConfig
 from monitor.store.db import CountRow
 
 __all__ = ("ANALYSIS_VERSION", "ClassAnalysis", "analyse_class", "analyse_site")
 
-ANALYSIS_VERSION = "nb-scan-1"
+ANALYSIS_VERSION = "glr-scan-2"
 _MAX_PASSES = 6
 
 
@@ -35,6 +35,12 @@ class ClassAnalysis:
     z: list[float]
     rule: AlertRule | None
     episodes: list[Episode] = field(default_factory=list)
+    baseline: BaselineConfig = field(default_factory=BaselineConfig)
+
+    @property
+    def excluded(self) -> set[str]:
+        """Scene ids of the episodes' looks, which no baseline uses."""
+        return {self.looks[k].scene_id for ep in self.episodes for k in ep.members}
 
     def excess(self, k: int) -> float:
         """Objects above the baseline in look ``k``, scaled to the whole site (NaN without a baseline).
@@ -83,14 +89,14 @@ def analyse_class(looks: list[Look], aoi: AOIConfig, object_class: str, model: s
     zs = _scores(looks, exps)
     episodes: list[Episode] = []
     for _ in range(_MAX_PASSES if rule else 0):
-        episodes = scan(looks, exps, zs, rule) if rule else []
+        episodes = scan(looks, rule, aoi.baseline, excluded) if rule else []
         grown = excluded | {looks[k].scene_id for ep in episodes for k in ep.members}
         if grown == excluded:
             break
         excluded = grown
         exps = expectations(looks, aoi.baseline, excluded)
         zs = _scores(looks, exps)
-    return ClassAnalysis(aoi.id, object_class, model, looks, exps, zs, rule, episodes)
+    return ClassAnalysis(aoi.id, object_class, model, looks, exps, zs, rule, episodes, aoi.baseline)
 
 
 def analyse_site(rows: Sequence[CountRow], aoi: AOIConfig, model: str) -> list[ClassAnalysis]:

@@ -139,9 +139,10 @@ class AlertRule(Frozen):
         default=5.0, gt=0.0, description="Log-likelihood ratio of the raised-activity segment against the baseline."
     )
     min_observations: int = Field(
-        default=2, ge=1, description="Persistence: clear looks in the episode that are each elevated."
+        default=2,
+        ge=1,
+        description="Persistence: clear looks in the episode that each favour the raised state (more than half).",
     )
-    z_elevated: float = Field(default=1.64, gt=0.0, description="Anomaly score from which one look is elevated.")
     max_duration_days: int = Field(
         default=45, ge=1, le=365, description="Longest episode; a longer rise is a new normal, not an event."
     )

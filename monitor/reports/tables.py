@@ -51,7 +51,7 @@ def alert_summary(alert: AlertRecord) -> str:
     return (
         f"**{alert.id}**: more `{alert.object_class}` than usual at **{alert.aoi}** from **{alert.start}** to "
         f"**{alert.end}**: about {alert.excess:.1f} extra (90% interval {lo} to {hi}) over {alert.n_looks} clear "
-        f"looks, {alert.n_elevated} of them individually elevated; segment log-likelihood ratio "
+        f"looks, {alert.n_elevated} of them favouring the rise on their own; segment log-likelihood ratio "
         f"{alert.score:.1f}. Status **{alert.status}**, revision {alert.revision}, model `{alert.model}`, "
         f"analysis `{alert.method}`."
     )

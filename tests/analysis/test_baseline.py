@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from monitor.analysis.baseline import expectations, predictive
+from monitor.analysis.spread import dispersion, record_dispersion
 from monitor.config.models import BaselineConfig
 from tests.series_helpers import S1, S2, look, quiet_series
 
@@ -74,3 +76,50 @@ def test_a_look_that_saw_nothing_has_no_expectation():
     looks = [look(d, S2, 0) for d in range(0, 50, 5)] + [look(51, S2, 0, f=0.0)]
     assert expectations(looks, CFG)[-1] is None
     assert math.isnan(looks[-1].full_view)
+
+
+FLEET = [4, 3, 5, 4, 4, 3, 5, 4, 4, 5, 3, 4] * 3
+
+
+def test_dispersion_claims_a_steady_fleet_only_as_far_as_the_looks_show_it():
+    ones = [1.0] * len(FLEET)
+    point = float(np.var(FLEET, ddof=1)) / ((0.5 + sum(FLEET)) / len(FLEET))
+    many = dispersion(FLEET, ones)
+    assert point < many < 1.0
+    assert many < dispersion(FLEET[:8], ones[:8]) <= 1.0  # fewer looks, less certainty, nearer Poisson
+    assert dispersion([4] * 12, [1.0] * 12) == pytest.approx(0.25)  # never more regular than the floor
+    assert dispersion([0] * 10 + [1], [1.0] * 11) == 1.0  # sparse counts cannot show a fleet
+    assert dispersion([0, 6, 1, 7, 0, 8], [1.0] * 6) > 2.0
+
+
+def test_an_underdispersed_predictive_is_a_proper_distribution_that_extra_objects_shift():
+    e = predictive(FLEET, [1.0] * len(FLEET), exposure=1.0, index=0.4)
+    assert e.underdispersed and e.var < e.mean
+    y = np.arange(60)
+    quiet = np.exp(e.logpmf(y))
+    assert quiet.sum() == pytest.approx(1.0, abs=1e-6)
+    assert (y * quiet).sum() == pytest.approx(e.mean, rel=1e-3)
+    assert ((y - e.mean) ** 2 * quiet).sum() == pytest.approx(e.var, rel=1e-2)
+    raised = np.exp(e.logpmf(y, 2.0))  # two extra objects, each there or not
+    assert raised.sum() == pytest.approx(1.0, abs=1e-6)
+    assert (y * raised).sum() == pytest.approx(e.mean + 2.0, rel=1e-3)
+    assert ((y - e.mean - 2.0) ** 2 * raised).sum() == pytest.approx(e.var + 2.0, rel=1e-2)
+    poisson = predictive(FLEET, [1.0] * len(FLEET), exposure=1.0, index=1.0)
+    assert not poisson.underdispersed
+    assert e.z(7) > poisson.z(7) + 0.5
+    lo, hi = e.band(0.9)
+    assert poisson.band(0.9)[0] <= lo <= e.mean <= hi <= poisson.band(0.9)[1]
+    rng = np.random.default_rng(1)
+    draws = np.array([e.sample(rng) for _ in range(3000)])
+    assert abs(draws.mean() - e.mean) < 0.1 and abs(draws.var() - e.var) < 0.25
+
+
+def test_the_sensor_spread_comes_from_the_whole_record_less_excluded_looks():
+    fleet = [2, 5, 7, 4, 3, 6, 5, 4, 3, 6, 4, 5] * 3
+    looks = [look(d, S2, 0) for d in range(0, 200, 5)]
+    looks += [look(6 * i + 2, S1, c) for i, c in enumerate(fleet)]
+    looks.sort(key=lambda lk: lk.acquired)
+    index = record_dispersion(looks)
+    assert index[S2] == 1.0 and 0.25 < index[S1] < 1.0
+    loud = {lk.scene_id for lk in looks if lk.sensor == S1 and lk.count in (2, 7)}
+    assert record_dispersion(looks, excluded=loud)[S1] < index[S1]

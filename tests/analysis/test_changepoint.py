@@ -1,12 +1,17 @@
-"""The fused likelihood-ratio scan: finds real episodes, ignores lone artefacts, lets radar bridge clouds."""
+"""The fused likelihood-ratio scan: finds real episodes, ignores lone artefacts, lets radar bridge clouds, reads
+resident fleets, and its null calibration."""
 
 from __future__ import annotations
 
+import numpy as np
+
+from monitor.analysis.calibrate import null_maxima
+from monitor.analysis.changepoint import candidates, reference
 from monitor.analysis.series import Look
 from monitor.analysis.site import analyse_class
 from monitor.config.loader import load_settings
 from monitor.config.models import AlertRule
-from tests.series_helpers import S1, S2, quiet_series, with_event
+from tests.series_helpers import S1, S2, T0, fleet_series, quiet_series, with_event
 
 
 def _dunai(config_path, **rule):
@@ -64,7 +69,7 @@ def test_rule_thresholds_gate_episodes(config_path):
     looks = with_event(quiet_series(seed=4), 60, 74, extra=2)
     assert _episodes(config_path, looks, min_increase=4.0)[1] == []
     assert _episodes(config_path, looks, min_llr=50.0)[1] == []
-    assert _episodes(config_path, looks, min_observations=9)[1] == []
+    assert _episodes(config_path, looks, min_observations=17)[1] == []  # more looks than 45 days hold
     short = _episodes(config_path, looks, max_duration_days=1)[1]
     assert all((end - start).days <= 1 for start, end, _ in short)
 
@@ -87,3 +92,45 @@ def test_partial_views_count_with_their_exposure(config_path):
     assert 1.4 < ca.excess(k) < 1.7
     assert ca.excess_sd(k) > 0
     assert ca.expectations[k] is not None and ca.expectations[k].mean < ca.expectations[k].rate
+
+
+def _sunan(config_path):
+    return load_settings(config_path, env={}).aois["sunan"]
+
+
+def test_a_run_is_judged_against_the_quiet_looks_before_it_and_a_short_reference_weighs_less(config_path):
+    cfg = _dunai(config_path).baseline
+    long = with_event(quiet_series(days=170, seed=7), 120, 132, extra=2)
+    short = [lk for lk in long if (lk.acquired - T0).days >= 96]  # about four looks of each sensor before it
+    loose = AlertRule.model_validate({"class": "landing_ship", "min_llr": 0.5})
+    best = {}
+    for name, looks in (("long", long), ("short", short)):
+        ep = candidates(looks, loose, cfg)[0]
+        assert 119 <= (looks[ep.first].acquired - T0).days <= 133
+        best[name] = ep.llr
+        ref = reference(looks, S2, looks[ep.first].day, looks[ep.last].day, cfg, ())
+        assert ref is not None and ref.count <= 2  # the quiet looks, never the event's own
+    assert best["short"] < best["long"] - 1.0
+
+
+def test_a_resident_fleet_shows_three_extra_aircraft_on_two_looks(config_path):
+    aoi = _sunan(config_path)
+    for seed in range(3):
+        ca = analyse_class(fleet_series(seed=seed), aoi, "transport_aircraft", "m")
+        assert ca.episodes == [], f"quiet fleet {seed} raised an alert"
+    looks = with_event(fleet_series(seed=0), 150, 157, extra=3)
+    ca = analyse_class(looks, aoi, "transport_aircraft", "m")
+    assert len(ca.episodes) == 1
+    ep = ca.episodes[0]
+    assert (looks[ep.first].acquired - T0).days >= 149 and (looks[ep.last].acquired - T0).days <= 158
+    assert ep.excess_low <= ep.excess <= ep.excess_high and ep.excess >= 2.0 and ep.llr >= 5.0
+
+
+def test_null_calibration_reads_the_rule_as_a_false_alarm_probability(config_path):
+    quiet = analyse_class(quiet_series(seed=8), _dunai(config_path), "landing_ship", "m")
+    null = null_maxima(quiet, n=40, seed=1)
+    assert null.shape == (40,) and (null >= 0).all()
+    assert np.array_equal(null, null_maxima(quiet, n=40, seed=1))
+    assert float(np.mean(null >= 5.0)) < 0.2
+    event = analyse_class(with_event(quiet_series(seed=8), 60, 74, extra=2), _dunai(config_path), "landing_ship", "m")
+    assert event.episodes and event.episodes[0].llr > float(np.quantile(null, 0.95))
