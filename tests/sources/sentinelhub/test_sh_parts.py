@@ -88,7 +88,7 @@ def test_endpoints_presets_and_overrides():
     assert not resolve_endpoints(SourceConfig(), "x").loopback
     with pytest.raises(ConfigError, match="plain http"):
         resolve_endpoints(SourceConfig(base_url="http://10.0.0.1"), "cfg.yaml")
-    assert is_loopback("127.0.0.2") and is_loopback("::1") and not is_loopback("services.sentinel-hub.com")
+    assert is_loopback("127.0.0.2") and is_loopback("::1") and not is_loopback("example.org")
 
 
 def test_credentials_are_masked_and_redacted():
