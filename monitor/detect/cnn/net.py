@@ -57,6 +57,10 @@ class NetOutput:
     heading: Tensor
     offset: Tensor
 
+    def float(self) -> NetOutput:
+        """The outputs in float32 (after a bfloat16 autocast pass, for losses and decoding)."""
+        return NetOutput(self.heatmap.float(), self.size.float(), self.heading.float(), self.offset.float())
+
 
 def _cna(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> Conv2dNormActivation:
     return Conv2dNormActivation(cin, cout, 3, stride=stride, dilation=dilation, activation_layer=nn.ReLU)

@@ -151,7 +151,7 @@ def train_sensor(
         # bf16 autocast only on a GPU: it changes nothing of the CPU path that tests and users run.
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
             out = net(b.x)
-        out = type(out)(*(t.float() for t in (out.heatmap, out.size, out.heading, out.offset)))
+        out = out.float()
         loss = focal_loss(out.heatmap, b.heatmap, weight=b.weight) + regression_loss(
             out, b.size, b.heading, b.offset, b.mask
         )
