@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from monitor.store.db import Store, utc_now
-from monitor.store.requests import RequestLedger, month_of
+from monitor.store.requests import RequestLedger
 
 __all__ = ("PrepaidLedger", "Settlement", "active_ledger", "apply_settlements", "prepaid")
 
@@ -115,23 +114,5 @@ def apply_settlements(ledger: RequestLedger, settlements: list[Settlement]) -> N
     for s in settlements:
         row = s.row
         if row < 0 and s.unreserved is not None:
-            service, scene_id, part, width, height, estimate = s.unreserved
-            with Store(ledger.db) as st, st.transaction() as c:
-                cur = c.execute(
-                    "INSERT INTO requests (run_id, requested, month, source, service, scene_id, part, width,"
-                    " height, pu_estimate, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
-                    (
-                        ledger.run_id,
-                        utc_now(),
-                        month_of(),
-                        ledger.source,
-                        service,
-                        scene_id,
-                        part,
-                        width,
-                        height,
-                        estimate,
-                    ),
-                )
-                row = int(cur.lastrowid or 0)
+            row = ledger.record(*s.unreserved)
         ledger.settle(row, s.spent, s.error)

@@ -104,11 +104,32 @@ class RequestLedger:
         Raises:
             BudgetExceededError: The month's total plus ``estimate`` would exceed the budget.
         """
+        return self._pending(service, scene_id, part, width, height, estimate, check_budget=True)
+
+    def record(self, service: str, scene_id: str, part: str, width: int, height: int, estimate: float) -> int:
+        """Record a pending request that was already sent (no budget check: the PU are spent either way).
+
+        Args:
+            service: API path, e.g. ``process``.
+            scene_id: The scene the request is for.
+            part: Which tile of the scene.
+            width: Output width in pixels.
+            height: Output height in pixels.
+            estimate: Estimated PU.
+
+        Returns:
+            The ledger row id, for :meth:`settle`.
+        """
+        return self._pending(service, scene_id, part, width, height, estimate, check_budget=False)
+
+    def _pending(
+        self, service: str, scene_id: str, part: str, width: int, height: int, estimate: float, check_budget: bool
+    ) -> int:
         now = dt.datetime.now(dt.UTC)
         month = month_of(now)
         with Store(self.db) as st, st.transaction() as c:
-            used = float(c.execute(_MONTH_SQL, (month, self.source)).fetchone()[0])
-            if used + estimate > self.budget:
+            used = float(c.execute(_MONTH_SQL, (month, self.source)).fetchone()[0]) if check_budget else 0.0
+            if check_budget and used + estimate > self.budget:
                 raise BudgetExceededError(
                     f"source.monthly_pu_budget: {month} has used {used:.2f} of {self.budget:g} PU and the next"
                     f" request ({scene_id} part {part}) needs about {estimate:.2f}; pulls stopped before the budget"
@@ -117,19 +138,9 @@ class RequestLedger:
             cur = c.execute(
                 "INSERT INTO requests (run_id, requested, month, source, service, scene_id, part, width, height,"
                 " pu_estimate, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
-                (
-                    self.run_id,
-                    now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    month,
-                    self.source,
-                    service,
-                    scene_id,
-                    part,
-                    width,
-                    height,
-                    estimate,
-                ),
-            )
+                (self.run_id, now.strftime("%Y-%m-%dT%H:%M:%SZ"), month, self.source, service, scene_id, part,
+                 width, height, estimate),
+            )  # fmt: skip
             return int(cur.lastrowid or 0)
 
     def settle(self, row_id: int, spent: float | None, error: str | None = None) -> None:
