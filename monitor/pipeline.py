@@ -14,20 +14,20 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from monitor.alerts.update import Ledger, load_ledger, update_alerts
 from monitor.config.loader import Settings
 from monitor.config.models import AOIConfig
 from monitor.detect.base import Detector
-from monitor.errors import EXIT_SOFTWARE, ConfigError, MonitorError, TransientError, UsageError
+from monitor.errors import EXIT_SOFTWARE, ConfigError, MonitorError, UsageError
 from monitor.executors import check_spec, open_executor
 from monitor.ops.storage import check_writable, storage_error, sweep_temp_files
 from monitor.outputs import notify_alerts, refresh_outputs
 from monitor.plan import RunSummary, default_until, plan_jobs
 from monitor.sources.base import Source
 from monitor.store.db import SceneRecord, Store
+from monitor.store.lock import data_lock
 from monitor.store.runlog import close_stale_runs, exports_pending, record_run_sites
 from monitor.tasks import (
     Job,
@@ -148,23 +148,17 @@ def run(
             summary.jobs = plan_jobs(aois, source, store, detector.version, since, until, summary)
         return summary
     check_writable(settings.data_dir)
-    lock = FileLock(str(settings.data_dir / "monitor.lock"), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise TransientError(f"{settings.data_dir / 'monitor.lock'}: another monitor run holds the lock") from None
-    try:
-        _locked_run(settings, aois, source, detector, since, until, progress, command, summary, ledger)
-        return summary
-    except Exception as exc:
-        if isinstance(exc, MonitorError) and exc.exit_code != EXIT_SOFTWARE:
-            raise
-        translated = storage_error(exc, settings.data_dir)
-        if translated is None or translated is exc:
-            raise
-        raise translated from None
-    finally:
-        lock.release()
+    with data_lock(settings.data_dir):
+        try:
+            _locked_run(settings, aois, source, detector, since, until, progress, command, summary, ledger)
+            return summary
+        except Exception as exc:
+            if isinstance(exc, MonitorError) and exc.exit_code != EXIT_SOFTWARE:
+                raise
+            translated = storage_error(exc, settings.data_dir)
+            if translated is None or translated is exc:
+                raise
+            raise translated from None
 
 
 def _locked_run(

@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from filelock import FileLock, Timeout
 
 from monitor.cli.options import aoi_option, config_option, since_until_options
 from monitor.config.loader import load_settings
-from monitor.errors import InputDataError, TransientError, UsageError
+from monitor.errors import InputDataError, UsageError
+from monitor.store.lock import data_lock
 from monitor.tables import format_table
 
 __all__ = ("export_cmd",)
@@ -44,15 +44,8 @@ def export_cmd(
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.data_dir / "monitor.lock"), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise TransientError(f"{settings.data_dir / 'monitor.lock'}: another monitor run holds the lock") from None
-    try:
+    with data_lock(settings.data_dir):
         results = export_sites(settings, aois, since, until, claims)
-    finally:
-        lock.release()
     failed = [f for r in results for f in r.failed]
     if not ctx.obj.get("quiet"):
         rows = [[r.aoi, r.scenes, r.cogs_written, r.detections, r.claims, str(r.project)] for r in results]
