@@ -155,3 +155,16 @@ def test_folding_batch_norms_keeps_the_outputs():
         assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in net.modules())
         torch.testing.assert_close(after.heatmap, before.heatmap, atol=1e-4, rtol=1e-4)
         torch.testing.assert_close(after.size, before.size, atol=1e-4, rtol=1e-4)
+
+
+def test_a_bundle_saved_back_from_a_detector_still_loads(tmp_path):
+    from monitor.detect.cnn.detector import CnnDetector
+
+    det = CnnDetector()
+    path = tmp_path / "again.pt"
+    save_bundle(path, det.bundle.models, det.bundle.card)
+    again = load_bundle(path)
+    for sensor, model in det.bundle.models.items():
+        assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.net.modules()), "the bundle keeps its norms"
+        for k, v in again.models[sensor].net.state_dict().items():
+            torch.testing.assert_close(v, model.net.state_dict()[k], atol=2e-3, rtol=2e-3)

@@ -14,6 +14,7 @@ merged.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +75,9 @@ class CnnDetector:
         self.tile = tile
         self.batch = batch
         self.bfloat16 = use_bfloat16(precision)
-        for model in self.bundle.models.values():
-            fold_batch_norms(model.net)
+        # Folded copies for inference: the bundle's own networks stay as trained, so a bundle saved back from
+        # this detector (the no-AOI calibration does that) still loads.
+        self._nets = {sensor: fold_batch_norms(copy.deepcopy(m.net)) for sensor, m in self.bundle.models.items()}
 
     def detect(self, scene: Scene, aoi: AOIConfig | None, masks: SiteMasks | None) -> list[Detection]:
         """Detect objects in a scene.
@@ -94,7 +96,9 @@ class CnnDetector:
             masks = site_masks(aoi, work.grid)
         x = to_input(work.sensor, work.bands)
         unsited = self.bundle.card.get("sensors", {}).get(scene.sensor, {}).get("unsited", {})
-        found = predict(model.net, x, model.thresholds, tile=self.tile, batch=self.batch, bfloat16=self.bfloat16)
+        found = predict(
+            self._nets[scene.sensor], x, model.thresholds, tile=self.tile, batch=self.batch, bfloat16=self.bfloat16
+        )
         peaks = merge_hulls(found)
         kept: list[tuple[Peak, str]] = []
         for p in peaks:

@@ -8,7 +8,7 @@ float32 and move heatmap scores by under 0.01; elsewhere they are not faster, so
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
 import torch
 from torch import nn
@@ -18,9 +18,10 @@ from torchvision.models.resnet import BasicBlock
 __all__ = ("Precision", "fold_batch_norms", "use_bfloat16")
 
 Precision = Literal["auto", "float32", "bfloat16"]
+_M = TypeVar("_M", bound=nn.Module)
 
 
-def fold_batch_norms(net: nn.Module) -> nn.Module:
+def fold_batch_norms(net: _M) -> _M:
     """Fold every batch norm that directly follows a convolution into it (in place; eval mode only).
 
     Args:
