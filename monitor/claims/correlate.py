@@ -3,7 +3,8 @@
 For a simple signal (one site and class) the values compared are each clear look's *excess*: its count scaled
 to the whole site minus its own sensor's baseline rate, so radar and optical looks share one scale. The window
 is the claimed period widened by the signal's ``before_days`` and ``after_days``; the reference is the clear
-looks within ``reference_days`` either side of it (or an equally long stretch just before it). A permutation
+looks within ``reference_days`` either side of it outside detected episodes (or an equally long stretch just
+before it, episodes included). A permutation
 test of the mean difference gives the p-value and a bootstrap its interval. The verdict:
 
 * **supported**: the difference goes the claimed way with p <= alpha and, for a rise, at least one look elevated;
@@ -77,6 +78,9 @@ def _windows(claim: Claim, sig: Signal, test: TestSettings) -> tuple[tuple[dt.da
 def _test_part(claim: Claim, name: str, sig: Signal, ca: ClassAnalysis, test: TestSettings) -> Verdict:
     (w0, w1), (r0, r1) = _windows(claim, sig, test)
     inside, ref, elevated = [], [], 0
+    # A surrounding reference stands for quiet activity, so the looks of other detected episodes stay out of it;
+    # a preceding one is the state before the window (for a departure: the ships being there) and keeps them.
+    surrounding, episodes = sig.reference != "preceding", ca.excluded
     for k, look in enumerate(ca.looks):
         if not look.clear or ca.expectations[k] is None:
             continue
@@ -84,7 +88,7 @@ def _test_part(claim: Claim, name: str, sig: Signal, ca: ClassAnalysis, test: Te
         if w0 <= day <= w1:
             inside.append(ca.excess(k))
             elevated += ca.z[k] >= test.z_elevated if sig.direction == "increase" else ca.z[k] <= -test.z_elevated
-        elif r0 <= day <= r1:
+        elif r0 <= day <= r1 and not (surrounding and look.scene_id in episodes):
             ref.append(ca.excess(k))
     base = {
         "claim_id": claim.id,

@@ -86,6 +86,9 @@ class SizeRule(Frozen):
     min_width_m: float = Field(default=0.0, ge=0.0)
     max_width_m: float = Field(default=1.0e4, gt=0.0)
     zones: list[str] | None = Field(default=None, description="Layout polygon names or roles; None = anywhere.")
+    sensors: list[SensorName] | None = Field(
+        default=None, description="Sensors whose measurements the rule applies to; None = all (resolution differs)."
+    )
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

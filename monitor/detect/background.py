@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from scipy import ndimage
 from scipy.special import erfinv
 
-__all__ = ("cfar_threshold", "cfar_z", "fill_small_holes", "inner", "odd_window", "otsu", "robust_z")
+__all__ = ("away_from_gaps", "cfar_threshold", "cfar_z", "fill_small_holes", "inner", "odd_window", "otsu", "robust_z")
 
 Array = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -194,4 +194,22 @@ def inner(surface: Mask, rim: int) -> Mask:
     if rim <= 0:
         return surface
     out: Mask = ndimage.binary_erosion(surface, structure=_EIGHT, iterations=rim, border_value=1)
+    return out
+
+
+def away_from_gaps(valid: Mask, buffer_px: int) -> Mask:
+    """Valid pixels at least ``buffer_px`` pixels from any cloud, shadow or no-data pixel.
+
+    Thin haze at cloud fringes is bright and patchy, and a scene classification rarely flags all of it, so
+    objects are only searched for (or believed) a few pixels inside the clear area.
+
+    Args:
+        valid: Valid-pixel mask.
+        buffer_px: Width of the rim given up (at least 1).
+
+    Returns:
+        The shrunken mask.
+    """
+    gaps = ndimage.binary_dilation(~valid, structure=_EIGHT, iterations=max(1, buffer_px))
+    out: Mask = valid & ~gaps
     return out

@@ -15,6 +15,7 @@ from scipy import ndimage
 
 from monitor.config.models import AIRCRAFT_CLASSES, SHIP_CLASSES, AOIConfig, SizeRule
 from monitor.detect.background import (
+    away_from_gaps,
     cfar_threshold,
     cfar_z,
     fill_small_holes,
@@ -29,7 +30,15 @@ from monitor.imagery.grid import SiteMasks, site_masks, to_lonlat
 from monitor.imagery.resample import map_pixels, to_resolution
 from monitor.imagery.scene import Scene
 
-__all__ = ("DEFAULT_SHIP_RULES", "ClassicalDetector", "ClassicalParams", "cfar_threshold", "cfar_z", "robust_z")
+__all__ = (
+    "DEFAULT_SHIP_RULES",
+    "ClassicalDetector",
+    "ClassicalParams",
+    "Layer",
+    "cfar_threshold",
+    "cfar_z",
+    "robust_z",
+)
 
 Array = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -98,7 +107,9 @@ class ClassicalParams:
 
 
 @dataclass(frozen=True)
-class _Layer:
+class Layer:
+    """One family's contrast statistic: ``z`` in background spreads, searched over ``domain``."""
+
     z: Array
     domain: Mask
     threshold: float
@@ -143,16 +154,28 @@ class ClassicalDetector:
         if aoi is not None and (masks is None or masks.grid != work.grid):
             masks = site_masks(aoi, work.grid)
         rules = list(aoi.size_rules) if aoi is not None else list(DEFAULT_SHIP_RULES)
-        buffer = max(1, self.params.cloud_buffer_px)
-        clear = work.valid & ~ndimage.binary_dilation(~work.valid, structure=_EIGHT, iterations=buffer)
-        layers = self._s1(work, masks, clear) if work.sensor == "sentinel-1-grd" else self._s2(work, masks, clear)
+        layers, clear = self.layers(work, masks)
         found: list[tuple[Blob, str, float, float]] = []
         for layer in layers:
             if any(r.object_class in layer.family for r in rules) and layer.domain.any():
-                found += self._objects(layer, clear, work.pixel_size_m, rules, masks)
+                found += self._objects(layer, clear, work.pixel_size_m, rules, masks, work.sensor)
         return self._report(scene, work, found)
 
-    def _s1(self, work: Scene, masks: SiteMasks | None, clear: Mask) -> list[_Layer]:
+    def layers(self, work: Scene, masks: SiteMasks | None) -> tuple[list[Layer], Mask]:
+        """The contrast statistics of a 10 m scene, one layer per object family, and the pixels searched.
+
+        Args:
+            work: The scene on its 10 m working grid.
+            masks: The site layout on that grid (None: water is estimated from the image, ships only).
+
+        Returns:
+            ``(layers, clear)``: the layers, and the valid pixels away from cloud and no-data.
+        """
+        clear = away_from_gaps(work.valid, self.params.cloud_buffer_px)
+        s1 = work.sensor == "sentinel-1-grd"
+        return (self._s1(work, masks, clear) if s1 else self._s2(work, masks, clear)), clear
+
+    def _s1(self, work: Scene, masks: SiteMasks | None, clear: Mask) -> list[Layer]:
         p, px = self.params, work.pixel_size_m
         present = [work.bands[b] for b in ("VV", "VH") if b in work.bands]
         inten = np.sum(present, axis=0).astype(np.float32) if present else np.zeros(work.grid.shape, np.float32)
@@ -167,14 +190,14 @@ class ClassicalDetector:
             two = dark.size > 0 and light.size > 0 and float(np.median(light) - np.median(dark)) > 6.0
             water = clear & (db <= cut) if two else clear
             dom = inner(fill_small_holes(water, int(p.hole_m2 / px**2)), p.shore_rim_px)
-            return [_Layer(cfar_z(inten, water, guard, outer), dom, t, SHIP_CLASSES)]
+            return [Layer(cfar_z(inten, water, guard, outer), dom, t, SHIP_CLASSES)]
         water, air, rim = masks.water, masks.airside, p.layout_rim_px
         return [
-            _Layer(cfar_z(inten, water & clear, guard, outer), inner(water, rim), t, SHIP_CLASSES),
-            _Layer(cfar_z(inten, air & clear, guard, outer), inner(air, rim), t, AIRCRAFT_CLASSES),
+            Layer(cfar_z(inten, water & clear, guard, outer), inner(water, rim), t, SHIP_CLASSES),
+            Layer(cfar_z(inten, air & clear, guard, outer), inner(air, rim), t, AIRCRAFT_CLASSES),
         ]
 
-    def _s2(self, work: Scene, masks: SiteMasks | None, clear: Mask) -> list[_Layer]:
+    def _s2(self, work: Scene, masks: SiteMasks | None, clear: Mask) -> list[Layer]:
         p, b, px = self.params, work.bands, work.pixel_size_m
         vis = ((b["B02"] + b["B03"] + b["B04"]) / 3.0).astype(np.float32)
         nir = b.get("B08")
@@ -186,13 +209,13 @@ class ClassicalDetector:
         if masks is None:
             bg = ~fill_small_holes(~(wet & clear), int(p.hole_m2 / px**2) // 4)
             dom = inner(fill_small_holes(bg, int(p.hole_m2 / px**2)), p.shore_rim_px)
-            return [_Layer(robust_z(bright, bg, p.block_px, p.mad_floor, signed), dom, k, SHIP_CLASSES)]
+            return [Layer(robust_z(bright, bg, p.block_px, p.mad_floor, signed), dom, k, SHIP_CLASSES)]
         water, air, rim = masks.water, masks.airside, p.layout_rim_px
         # The layout is trusted over a single image's water index (turbid water, drawn too generously).
         open_water = water & wet & clear if (water & wet).sum() >= 0.1 * water.sum() else water & clear
         return [
-            _Layer(robust_z(bright, open_water, p.block_px, p.mad_floor, signed), inner(water, rim), k, SHIP_CLASSES),
-            _Layer(robust_z(vis, air & clear, p.block_px, p.mad_floor), inner(air, rim), p.k_airside, AIRCRAFT_CLASSES),
+            Layer(robust_z(bright, open_water, p.block_px, p.mad_floor, signed), inner(water, rim), k, SHIP_CLASSES),
+            Layer(robust_z(vis, air & clear, p.block_px, p.mad_floor), inner(air, rim), p.k_airside, AIRCRAFT_CLASSES),
         ]
 
     def _visible_water(self, vis: Array, b: dict[str, Array]) -> Mask:
@@ -206,7 +229,7 @@ class ClassicalDetector:
         return wet
 
     def _objects(
-        self, layer: _Layer, clear: Mask, px: float, rules: list[SizeRule], masks: SiteMasks | None
+        self, layer: Layer, clear: Mask, px: float, rules: list[SizeRule], masks: SiteMasks | None, sensor: str
     ) -> list[tuple[Blob, str, float, float]]:
         p, thr = self.params, layer.threshold
         zd = np.where(layer.domain & clear, layer.z, 0.0).astype(np.float32)
@@ -229,7 +252,7 @@ class ClassicalDetector:
             if not lo <= length <= hi:
                 continue
             zones = masks.zone_names_at(round(blob.row), round(blob.col)) if masks is not None else set()
-            cls = classify(length, blob.width_m, zones, rules, layer.family)
+            cls = classify(length, blob.width_m, zones, rules, layer.family, sensor)
             score = score_from_stat(blob.peak, blob.mean, thr)
             if cls is not None and score >= p.min_score:
                 out.append((blob, cls, length, score))

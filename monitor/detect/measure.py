@@ -216,13 +216,14 @@ def classify(
     zones: Iterable[str],
     rules: Sequence[SizeRule],
     family: Iterable[str],
+    sensor: str | None = None,
 ) -> str | None:
     """Apply an AOI's size rules to one measured object.
 
     Rules are tried in order and the first match wins. A rule matches when its class belongs to ``family``
     (ship classes for water objects, aircraft classes for airside objects), the length and width fall in its
-    ranges, and, if it names zones, one of them is among the object's ``zones`` (polygon names, roles and
-    kinds at the object's centre).
+    ranges, if it names zones, one of them is among the object's ``zones`` (polygon names, roles and kinds at
+    the object's centre), and, if it names sensors, the measurement came from one of them.
 
     Args:
         length_m: Measured length in metres.
@@ -230,6 +231,7 @@ def classify(
         zones: Zone identifiers at the object's centre.
         rules: The ordered size rules.
         family: Classes this object may take.
+        sensor: The sensor that measured the object (None matches only rules that name no sensors).
 
     Returns:
         The class, or None when no rule matches (the object is dropped).
@@ -244,6 +246,8 @@ def classify(
         if not (rule.min_width_m <= width_m <= rule.max_width_m):
             continue
         if rule.zones is not None and not here.intersection(rule.zones):
+            continue
+        if rule.sensors is not None and sensor not in rule.sensors:
             continue
         return rule.object_class
     return None

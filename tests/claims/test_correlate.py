@@ -107,3 +107,21 @@ def test_signal_mapping_is_checked_against_sites_and_claims(tmp_path, config_pat
         check_claims([_claim(_day(1))], smap, tmp_path / "claims.yaml")
     with pytest.raises(InputDataError, match=r"\.site: signal port concerns \['dunai'\] \(got 'sunan'\)"):
         check_claims([_claim(_day(1), signal="port", site="sunan")], smap, tmp_path / "claims.yaml")
+
+
+def test_other_episodes_stay_out_of_a_claims_surrounding_reference(config_path, setup):
+    smap, _ = setup
+    aoi = load_settings(config_path, env={}).aois["dunai"]
+    looks = with_event(with_event(quiet_series(days=240, seed=7), 60, 74, extra=2), 130, 144, extra=2)
+    ca = analyse_class(looks, aoi, "landing_ship", "m")
+    assert len(ca.episodes) == 2
+    v, _ = assess_claim(_claim(_day(135)), smap, {("dunai", "landing_ship"): ca})
+    (w0, w1), test = v.window, smap.test
+    r0, r1 = w0 - dt.timedelta(days=test.reference_days), w1 + dt.timedelta(days=test.reference_days)
+    usable = [k for k, lk in enumerate(looks) if lk.clear and ca.expectations[k] is not None]
+    around = [k for k in usable if r0 <= looks[k].acquired.date() <= r1 and not w0 <= looks[k].acquired.date() <= w1]
+    first = {looks[k].scene_id for k in ca.episodes[0].members}
+    # The October-like episode lies within the reference span, but its raised looks are not quiet reference.
+    assert first & {looks[k].scene_id for k in around}
+    assert v.n_reference == len([k for k in around if looks[k].scene_id not in ca.excluded])
+    assert v.verdict == "supported"

@@ -34,7 +34,7 @@ def test_project_aois_carry_class_wise_rules():
     ("old", "new", "needle"),
     [
         ("  - class: landing_ship\n    min_increase", "  - class: aircraft\n    min_increase", "does not count it"),
-        ("    min_llr: 6.5", "    min_llr: -1", "alerts.0.min_llr"),
+        ("    min_llr: 3.5", "    min_llr: -1", "alerts.0.min_llr"),
         ("    max_duration_days: 45", "    max_duration_days: 45\n    colour: red", "alerts.0.colour"),
         ("  min_observations: 4\n", "  min_observations: 1\n", "baseline.min_observations"),
     ],

@@ -7,6 +7,12 @@ wins, and an object no rule accepts is dropped. At 10 m a 112 m landing ship and
 look alike, so the berth (a site fact) is the better judge: Dunai's rules make a landing-ship-sized hull a
 ``landing_ship`` only at the naval berths.
 
+With ``sizing="image"`` (the default) a sited object's size is measured from the pixels around its peak
+(:mod:`monitor.detect.hull`) rather than taken from the network's size head, which cannot tell a 60 m patrol
+boat from a 112 m landing ship nor an An-148 from an Il-76; and peaks within the classical detector's cloud rim
+(8 px) are not believed, as haze at cloud fringes passes for hulls. The version then carries ``+hull`` so that
+counts made either way are never mixed in one series.
+
 Without an AOI the bundle's ``unsited`` operating point applies to ships (a minimum score and length chosen on the
 real training ports, whose labels leave out small boats), and peaks lying on a stronger object's footprint are
 merged.
@@ -15,23 +21,30 @@ merged.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES, AOIConfig
+from monitor.detect.background import away_from_gaps
 from monitor.detect.base import Detection
+from monitor.detect.classical import ClassicalParams
 from monitor.detect.cnn.fast import Precision, fold_batch_norms, use_bfloat16
 from monitor.detect.cnn.heatmap import Peak
 from monitor.detect.cnn.inputs import to_input
 from monitor.detect.cnn.tiles import merge_hulls, predict
 from monitor.detect.cnn.weights import Bundle, load_bundle, sensor_model
+from monitor.detect.hull import object_sizes
 from monitor.detect.measure import classify
 from monitor.imagery.grid import SiteMasks, site_masks, to_lonlat
 from monitor.imagery.resample import map_pixels, to_resolution
 from monitor.imagery.scene import Scene
 
-__all__ = ("CnnDetector", "unsited_keeps")
+__all__ = ("CnnDetector", "Sizing", "unsited_keeps")
+
+Sizing = Literal["image", "network"]
 
 
 def unsited_keeps(p: Peak, cls: str, unsited: dict[str, float]) -> bool:
@@ -63,15 +76,23 @@ class CnnDetector:
         batch: Tiles per forward pass.
         precision: ``float32``, ``bfloat16`` or ``auto`` (bfloat16 where the CPU has AMX tiles; see
             :mod:`monitor.detect.cnn.fast`).
+        sizing: Where a sited object's size comes from: ``image`` (measured around the peak, falling back to the
+            network where the image shows no hull) or ``network`` (the size head alone).
     """
 
     name = "cnn"
 
     def __init__(
-        self, weights: Path | None = None, tile: int = 2048, batch: int = 1, precision: Precision = "auto"
+        self,
+        weights: Path | None = None,
+        tile: int = 2048,
+        batch: int = 1,
+        precision: Precision = "auto",
+        sizing: Sizing = "image",
     ) -> None:
         self.bundle: Bundle = load_bundle(weights)
-        self.version = self.bundle.version
+        self.sizing = sizing
+        self.version = self.bundle.version + ("+hull" if sizing == "image" else "")
         self.tile = tile
         self.batch = batch
         self.bfloat16 = use_bfloat16(precision)
@@ -100,16 +121,20 @@ class CnnDetector:
             self._nets[scene.sensor], x, model.thresholds, tile=self.tile, batch=self.batch, bfloat16=self.bfloat16
         )
         peaks = merge_hulls(found)
+        searched = work.valid
+        if aoi is not None and masks is not None and self.sizing == "image":
+            peaks = self._measure(work, masks, peaks)
+            searched = away_from_gaps(work.valid, ClassicalParams().cloud_buffer_px)
         kept: list[tuple[Peak, str]] = []
         for p in peaks:
             r, c = int(p.row), int(p.col)
-            if not work.valid[min(r, work.grid.height - 1), min(c, work.grid.width - 1)]:
+            if not searched[min(r, work.grid.height - 1), min(c, work.grid.width - 1)]:
                 continue
             cls: str = CLASSES[p.class_index]
             if aoi is None and not unsited_keeps(p, cls, unsited):
                 continue
             if aoi is not None and masks is not None:
-                refined = self._refine(p, cls, aoi, masks.zone_names_at(r, c))
+                refined = self._refine(p, cls, aoi, masks.zone_names_at(r, c), work.sensor)
                 if refined is None:
                     continue
                 cls = refined
@@ -117,9 +142,26 @@ class CnnDetector:
         return self._report(scene, work, kept)
 
     @staticmethod
-    def _refine(p: Peak, cls: str, aoi: AOIConfig, zones: set[str]) -> str | None:
+    def _measure(work: Scene, masks: SiteMasks, peaks: list[Peak]) -> list[Peak]:
+        out = list(peaks)
+        h, w = work.grid.shape
+        # Sentinel-1's 20 m cell and speckle do not resolve an aircraft's cross shape (image sizes of a 29 m An-148
+        # spread over 20-61 m there), so radar aircraft keep the network's size; hulls of 60 m and more span
+        # several cells and measure well on both sensors.
+        families = (SHIP_CLASSES,) if work.sensor == "sentinel-1-grd" else (SHIP_CLASSES, AIRCRAFT_CLASSES)
+        for family in families:
+            mine = [k for k, p in enumerate(peaks) if CLASSES[p.class_index] in family]
+            points = [(min(int(peaks[k].row), h - 1), min(int(peaks[k].col), w - 1)) for k in mine]
+            sizes = object_sizes(work, masks, points, aircraft=family == AIRCRAFT_CLASSES)
+            for k, size in zip(mine, sizes, strict=True):
+                if size is not None:
+                    out[k] = dataclasses.replace(peaks[k], length_m=size[0], width_m=size[1])
+        return out
+
+    @staticmethod
+    def _refine(p: Peak, cls: str, aoi: AOIConfig, zones: set[str], sensor: str) -> str | None:
         family = SHIP_CLASSES if cls in SHIP_CLASSES else AIRCRAFT_CLASSES
-        return classify(p.length_m, p.width_m, zones, aoi.size_rules, family)
+        return classify(p.length_m, p.width_m, zones, aoi.size_rules, family, sensor)
 
     @staticmethod
     def _report(scene: Scene, work: Scene, kept: list[tuple[Peak, str]]) -> list[Detection]:

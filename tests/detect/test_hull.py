@@ -1,0 +1,84 @@
+"""Image-measured object sizes (monitor/detect/hull.py), per-sensor size rules, and the CNN's sited sizing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from monitor.config.models import SizeRule
+from monitor.detect.background import away_from_gaps
+from monitor.detect.cnn.detector import CnnDetector
+from monitor.detect.hull import object_sizes
+from monitor.detect.measure import classify
+from monitor.imagery.grid import site_masks
+from tests.detect.test_classical import hull, port_aoi, s2_scene
+
+# (row, col, heading, length px, width px): a 110 m landing-ship-sized hull and a 60 m patrol boat.
+BIG, SMALL = (40.0, 30.0, 0.0, 11.0, 2.0), (100.0, 40.0, 90.0, 6.0, 1.0)
+
+
+def _scene():
+    scene = s2_scene(ships=[])
+    rng = np.random.default_rng(5)
+    for row, col, heading, length, width in (BIG, SMALL):
+        m = hull(scene.grid.shape, row, col, heading, length, width)
+        for b in scene.bands.values():
+            b[m] = 0.3 + rng.normal(0, 0.01, int(m.sum()))
+    return scene
+
+
+def test_hulls_are_measured_from_the_pixels_around_each_point():
+    scene = _scene()
+    masks = site_masks(port_aoi(scene.grid), scene.grid)
+    # Peaks one pixel off the hull centre (as a network's peak may be) still find their hull; open water does not.
+    big, small, empty = object_sizes(scene, masks, [(41, 30), (100, 41), (140, 20)])
+    assert big is not None and small is not None and empty is None
+    assert big[0] == pytest.approx(110.0, abs=15.0) and big[1] < 35.0
+    assert small[0] == pytest.approx(60.0, abs=15.0)
+    assert object_sizes(scene, masks, []) == []
+
+
+def test_a_point_between_two_hulls_takes_the_nearer_one():
+    scene = _scene()
+    masks = site_masks(port_aoi(scene.grid), scene.grid)
+    # Row 100 holds the 6 px boat from col 37 to 43; a point at col 45 is nearer to it than to anything else.
+    (size,) = object_sizes(scene, masks, [(100, 45)])
+    assert size is not None and size[0] == pytest.approx(60.0, abs=15.0)
+
+
+def test_size_rules_can_be_limited_to_one_sensor():
+    rules = [
+        SizeRule(object_class="landing_ship", min_length_m=90, zones=["naval"], sensors=["sentinel-2-l2a"]),
+        SizeRule(object_class="landing_ship", min_length_m=110, zones=["naval"], sensors=["sentinel-1-grd"]),
+        SizeRule(object_class="vessel", min_length_m=15),
+    ]
+    family = ("landing_ship", "vessel")
+    assert classify(100.0, 20.0, {"naval"}, rules, family, "sentinel-2-l2a") == "landing_ship"
+    assert classify(100.0, 20.0, {"naval"}, rules, family, "sentinel-1-grd") == "vessel"
+    assert classify(120.0, 20.0, {"naval"}, rules, family, "sentinel-1-grd") == "landing_ship"
+    # Without a sensor only rules naming none apply.
+    assert classify(120.0, 20.0, {"naval"}, rules, family) == "vessel"
+
+
+def test_gaps_give_up_a_rim_of_valid_pixels():
+    valid = np.ones((20, 20), dtype=bool)
+    valid[:, 15:] = False
+    clear = away_from_gaps(valid, 3)
+    assert clear[:, :12].all() and not clear[:, 12:].any()
+
+
+def test_cnn_sizing_is_part_of_its_version_and_measures_sited_hulls_from_the_image():
+    image, network = CnnDetector(), CnnDetector(sizing="network")
+    assert image.version == network.version + "+hull"
+    scene = _scene()
+    aoi = port_aoi(scene.grid)
+    masks = site_masks(aoi, scene.grid)
+    # Without a site both give the same objects; with one, the hulls' sizes come from the pixels.
+    assert image.detect(scene, None, None) == network.detect(scene, None, None)
+
+    def length_at(dets, row, col):
+        return min(dets, key=lambda d: (d.row - row) ** 2 + (d.col - col) ** 2).length_m
+
+    sited = image.detect(scene, aoi, masks)
+    assert length_at(sited, BIG[0], BIG[1]) == pytest.approx(110.0, abs=15.0)
+    assert length_at(sited, SMALL[0], SMALL[1]) == pytest.approx(60.0, abs=15.0)
