@@ -82,3 +82,20 @@ def test_cnn_sizing_is_part_of_its_version_and_measures_sited_hulls_from_the_ima
     sited = image.detect(scene, aoi, masks)
     assert length_at(sited, BIG[0], BIG[1]) == pytest.approx(110.0, abs=15.0)
     assert length_at(sited, SMALL[0], SMALL[1]) == pytest.approx(60.0, abs=15.0)
+
+
+def test_the_site_surface_overrules_the_networks_family():
+    from monitor.detect.cnn.heatmap import Peak
+    from tests.detect.test_classical import airport
+
+    scene, aoi = airport()
+    masks = site_masks(aoi, scene.grid)
+    thresholds = [0.15, 0.35, 0.25, 0.35]  # landing_ship, vessel, transport_aircraft, aircraft
+    peaks = [
+        Peak(35.5, 35.5, 1, 0.30, 50.0, 40.0, 0.0),  # "vessel" on the apron: an aircraft, transport threshold
+        Peak(60.5, 60.5, 1, 0.20, 50.0, 40.0, 0.0),  # too weak even for the most permissive aircraft class
+        Peak(90.5, 90.5, 1, 0.30, 50.0, 10.0, 0.0),  # off the apron: the network's family and threshold stand
+        Peak(40.5, 62.5, 3, 0.40, 30.0, 28.0, 0.0),  # an aircraft on the apron stays one
+    ]
+    kept = CnnDetector._surface_families(peaks, masks, thresholds)
+    assert [(p.row, p.class_index) for p in kept] == [(35.5, 2), (40.5, 3)]

@@ -117,12 +117,21 @@ class CnnDetector:
             masks = site_masks(aoi, work.grid)
         x = to_input(work.sensor, work.bands)
         unsited = self.bundle.card.get("sensors", {}).get(scene.sensor, {}).get("unsited", {})
+        thresholds = list(model.thresholds)
+        site_rules = aoi is not None and masks is not None and self.sizing == "image"
         found = predict(
-            self._nets[scene.sensor], x, model.thresholds, tile=self.tile, batch=self.batch, bfloat16=self.bfloat16
+            self._nets[scene.sensor],
+            x,
+            [min(thresholds)] * len(thresholds) if site_rules else thresholds,
+            tile=self.tile,
+            batch=self.batch,
+            bfloat16=self.bfloat16,
         )
+        if site_rules and masks is not None:
+            found = self._surface_families(found, masks, thresholds)
         peaks = merge_hulls(found)
         searched = work.valid
-        if aoi is not None and masks is not None and self.sizing == "image":
+        if site_rules and masks is not None:
             peaks = self._measure(work, masks, peaks)
             searched = away_from_gaps(work.valid, ClassicalParams().cloud_buffer_px)
         kept: list[tuple[Peak, str]] = []
@@ -140,6 +149,24 @@ class CnnDetector:
                 cls = refined
             kept.append((p, cls))
         return self._report(scene, work, kept)
+
+    @staticmethod
+    def _surface_families(peaks: list[Peak], masks: SiteMasks, thresholds: list[float]) -> list[Peak]:
+        # The site's surface is a fact the network only guesses at: a peak on water is a ship and one on an apron,
+        # taxiway or runway an aircraft, whatever family its strongest heatmap named (the radar network calls
+        # some aircraft parked at an apron's edge vessels). A peak whose family the surface overrules takes the
+        # surface family's most permissive class and threshold; the size rules then decide its class.
+        h, w = masks.grid.shape
+        out = []
+        for p in peaks:
+            r, c = min(int(p.row), h - 1), min(int(p.col), w - 1)
+            surface = SHIP_CLASSES if masks.water[r, c] else AIRCRAFT_CLASSES if masks.airside[r, c] else None
+            if surface is not None and CLASSES[p.class_index] not in surface:
+                index = min((CLASSES.index(k) for k in surface), key=lambda i: thresholds[i])
+                p = dataclasses.replace(p, class_index=index)
+            if p.score >= thresholds[p.class_index]:
+                out.append(p)
+        return out
 
     @staticmethod
     def _measure(work: Scene, masks: SiteMasks, peaks: list[Peak]) -> list[Peak]:
