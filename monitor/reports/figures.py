@@ -219,10 +219,15 @@ def _marks(
             )
         for day in claims:
             a.axvline(_x(day), color="purple", ls=":", lw=0.9)
-    for w0, _, label in windows:
+    # Labels of alerts a few weeks apart would overprint each other: each one that starts within 45 days of the
+    # previous label goes one line higher.
+    level, last = 0, None
+    for w0, _, label in sorted(windows, key=lambda w: w[0]):
+        level = level + 1 if last is not None and (w0 - last).days < 45 else 0
+        last = w0
         axes[0].annotate(
             label,
-            (_x(w0), 1.0),
+            (_x(w0), 1.0 + 0.07 * level),
             xycoords=("data", "axes fraction"),
             fontsize=7,
             va="bottom",
