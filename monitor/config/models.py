@@ -89,6 +89,11 @@ class SizeRule(Frozen):
     sensors: list[SensorName] | None = Field(
         default=None, description="Sensors whose measurements the rule applies to; None = all (resolution differs)."
     )
+    pair_min_width_m: float | None = Field(
+        default=None,
+        gt=0.0,
+        description="From this measured width the object is two hulls moored side by side (rafted): two objects.",
+    )
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

@@ -7,6 +7,7 @@ sensors, so letting them into the background would inflate the spread and hide t
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,15 @@ from monitor.detect.background import (
     robust_z,
 )
 from monitor.detect.base import Detection
-from monitor.detect.measure import Blob, classify, feret_lengths, measure_blobs, score_from_stat, split_long
+from monitor.detect.measure import (
+    Blob,
+    feret_lengths,
+    matching_rule,
+    measure_blobs,
+    rafted_pair,
+    score_from_stat,
+    split_long,
+)
 from monitor.imagery.grid import SiteMasks, site_masks, to_lonlat
 from monitor.imagery.resample import map_pixels, to_resolution
 from monitor.imagery.scene import Scene
@@ -247,15 +256,22 @@ class ClassicalDetector:
         blobs = measure_blobs(lab, n, zd, px)
         lengths = feret_lengths(lab, blobs, px) if aircraft else [b.length_m for b in blobs]
         lo, hi = p.aircraft_length_m if aircraft else p.ship_length_m
-        out = []
+        out: list[tuple[Blob, str, float, float]] = []
         for blob, length in zip(blobs, lengths, strict=True):
             if not lo <= length <= hi:
                 continue
             zones = masks.zone_names_at(round(blob.row), round(blob.col)) if masks is not None else set()
-            cls = classify(length, blob.width_m, zones, rules, layer.family, sensor)
+            rule = matching_rule(length, blob.width_m, zones, rules, layer.family, sensor)
             score = score_from_stat(blob.peak, blob.mean, thr)
-            if cls is not None and score >= p.min_score:
-                out.append((blob, cls, length, score))
+            if rule is None or score < p.min_score:
+                continue
+            if rule.pair_min_width_m is not None and blob.width_m >= rule.pair_min_width_m:
+                # As wide as two hulls: a rafted pair, reported as two objects side by side.
+                half = dataclasses.replace(blob, width_m=blob.width_m / 2.0)
+                for row, col in rafted_pair(blob.row, blob.col, blob.heading_deg, blob.width_m, px):
+                    out.append((dataclasses.replace(half, row=row, col=col), rule.object_class, length, score))
+                continue
+            out.append((blob, rule.object_class, length, score))
         return out
 
     @staticmethod

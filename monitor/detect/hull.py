@@ -27,8 +27,8 @@ from monitor.imagery.scene import Scene
 
 __all__ = ("Size", "object_sizes")
 
-#: ``(length_m, width_m)`` of one object.
-Size = tuple[float, float]
+#: ``(length_m, width_m, label)`` of one object; equal labels mean the same object in the image.
+Size = tuple[float, float, int]
 
 _EIGHT = np.ones((3, 3), dtype=bool)
 
@@ -52,8 +52,8 @@ def object_sizes(
         classical: Where the statistic's settings come from (default parameters when None).
 
     Returns:
-        One ``(length_m, width_m)`` per point, or None where no pixel within ``radius_px`` belongs to an object
-        whose contrast reaches the detection threshold.
+        One ``(length_m, width_m, label)`` per point, or None where no pixel within ``radius_px`` belongs to an
+        object whose contrast reaches the detection threshold (points sharing a label lie on one object).
     """
     if not points:
         return []
@@ -72,7 +72,7 @@ def object_sizes(
     blobs = {b.label: b for b in measure_blobs(labels, n, z, work.pixel_size_m) if b.label in set(picked)}
     chosen = [b for b in blobs.values() if b.peak >= layer.threshold]
     lengths = feret_lengths(labels, chosen, work.pixel_size_m) if aircraft else [b.length_m for b in chosen]
-    sizes = {b.label: (length, min(b.width_m, length)) for b, length in zip(chosen, lengths, strict=True)}
+    sizes = {b.label: (length, min(b.width_m, length), b.label) for b, length in zip(chosen, lengths, strict=True)}
     return [sizes.get(label) for label in picked]
 
 

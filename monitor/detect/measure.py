@@ -17,7 +17,16 @@ from scipy import ndimage
 
 from monitor.config.models import SizeRule
 
-__all__ = ("Blob", "classify", "feret_lengths", "measure_blobs", "score_from_stat", "split_long")
+__all__ = (
+    "Blob",
+    "classify",
+    "feret_lengths",
+    "matching_rule",
+    "measure_blobs",
+    "rafted_pair",
+    "score_from_stat",
+    "split_long",
+)
 
 
 @dataclass(frozen=True)
@@ -236,6 +245,31 @@ def classify(
     Returns:
         The class, or None when no rule matches (the object is dropped).
     """
+    rule = matching_rule(length_m, width_m, zones, rules, family, sensor)
+    return None if rule is None else rule.object_class
+
+
+def matching_rule(
+    length_m: float,
+    width_m: float,
+    zones: Iterable[str],
+    rules: Sequence[SizeRule],
+    family: Iterable[str],
+    sensor: str | None = None,
+) -> SizeRule | None:
+    """The first size rule that matches an object (see :func:`classify`), or None.
+
+    Args:
+        length_m: Measured length in metres.
+        width_m: Measured width in metres.
+        zones: Zone identifiers at the object's centre.
+        rules: The ordered size rules.
+        family: Classes this object may take.
+        sensor: The sensor that measured the object.
+
+    Returns:
+        The rule, or None.
+    """
     allowed = set(family)
     here = set(zones)
     for rule in rules:
@@ -249,5 +283,28 @@ def classify(
             continue
         if rule.sensors is not None and sensor not in rule.sensors:
             continue
-        return rule.object_class
+        return rule
     return None
+
+
+def rafted_pair(
+    row: float, col: float, heading_deg: float, width_m: float, pixel_m: float
+) -> list[tuple[float, float]]:
+    """Centres of two equal hulls moored side by side that were measured as one object.
+
+    Each lies a quarter of the measured width from the middle, across the long axis.
+
+    Args:
+        row: Centre row of the merged object (pixels).
+        col: Centre column (pixels).
+        heading_deg: Long axis, clockwise from grid north.
+        width_m: Measured width of the pair in metres.
+        pixel_m: Ground pixel size in metres.
+
+    Returns:
+        Two ``(row, col)`` centres.
+    """
+    h = math.radians(heading_deg)
+    step = width_m / 4.0 / pixel_m
+    dr, dc = math.sin(h) * step, math.cos(h) * step
+    return [(row - dr, col - dc), (row + dr, col + dc)]

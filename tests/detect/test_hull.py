@@ -99,3 +99,46 @@ def test_the_site_surface_overrules_the_networks_family():
     ]
     kept = CnnDetector._surface_families(peaks, masks, thresholds)
     assert [(p.row, p.class_index) for p in kept] == [(35.5, 2), (40.5, 3)]
+
+
+def test_a_hull_as_wide_as_two_counts_as_a_rafted_pair():
+    from monitor.detect.measure import matching_rule, rafted_pair
+
+    rules = [
+        SizeRule(
+            object_class="landing_ship", min_length_m=90, max_width_m=50, pair_min_width_m=30, zones=["naval"]
+        ),
+        SizeRule(object_class="vessel", min_length_m=15),
+    ]
+    family = ("landing_ship", "vessel")
+    single = matching_rule(112.0, 18.0, {"naval"}, rules, family)
+    pair = matching_rule(112.0, 36.0, {"naval"}, rules, family)
+    assert single is pair is rules[0] and pair.pair_min_width_m is not None
+    assert 18.0 < pair.pair_min_width_m <= 36.0
+    # A north-south pair 36 m wide: the two hulls lie 0.9 px either side of the middle, east and west.
+    (r0, c0), (r1, c1) = rafted_pair(50.0, 50.0, 0.0, 36.0, 10.0)
+    assert (r0, r1) == pytest.approx((50.0, 50.0)) and (c0, c1) == pytest.approx((49.1, 50.9))
+    (r0, c0), (r1, c1) = rafted_pair(50.0, 50.0, 90.0, 36.0, 10.0)
+    assert (c0, c1) == pytest.approx((50.0, 50.0), abs=1e-9) and (r0, r1) == pytest.approx((49.1, 50.9))
+
+
+def test_the_classical_detector_reports_a_rafted_pair_at_the_naval_berth_as_two_landing_ships():
+    from monitor.detect.classical import ClassicalDetector
+
+    scene = s2_scene(ships=[])
+    rng = np.random.default_rng(9)
+    for col in (90.0, 92.5):  # two 110 x 20 m hulls side by side at the naval berth (rows 24-60, cols 60-120)
+        m = hull(scene.grid.shape, 42.0, col, 0.0, 11.0, 2.0)
+        for b in scene.bands.values():
+            b[m] = 0.3 + rng.normal(0, 0.01, int(m.sum()))
+    aoi = port_aoi(scene.grid)
+    rules = [
+        SizeRule(object_class="landing_ship", min_length_m=90, max_width_m=60, pair_min_width_m=30, zones=["naval"]),
+        SizeRule(object_class="vessel", min_length_m=15),
+    ]
+    dets = ClassicalDetector().detect(scene, aoi.model_copy(update={"size_rules": rules}), None)
+    ships = [d for d in dets if d.object_class == "landing_ship"]
+    assert len(ships) == 2
+    assert abs(ships[0].col - ships[1].col) > 1.0 and all(d.width_m < 30.0 for d in ships)
+    plain = ClassicalDetector().detect(scene, aoi, None)
+    assert len([d for d in plain if d.object_class == "landing_ship"]) <= 1

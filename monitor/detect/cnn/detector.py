@@ -27,7 +27,7 @@ from typing import Literal
 
 import numpy as np
 
-from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES, AOIConfig
+from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES, AOIConfig, SizeRule
 from monitor.detect.background import away_from_gaps
 from monitor.detect.base import Detection
 from monitor.detect.classical import ClassicalParams
@@ -37,7 +37,7 @@ from monitor.detect.cnn.inputs import to_input
 from monitor.detect.cnn.tiles import merge_hulls, predict
 from monitor.detect.cnn.weights import Bundle, load_bundle, sensor_model
 from monitor.detect.hull import object_sizes
-from monitor.detect.measure import classify
+from monitor.detect.measure import matching_rule, rafted_pair
 from monitor.imagery.grid import SiteMasks, site_masks, to_lonlat
 from monitor.imagery.resample import map_pixels, to_resolution
 from monitor.imagery.scene import Scene
@@ -131,11 +131,12 @@ class CnnDetector:
             found = self._surface_families(found, masks, thresholds)
         peaks = merge_hulls(found)
         searched = work.valid
+        blobs = [0] * len(peaks)
         if site_rules and masks is not None:
-            peaks = self._measure(work, masks, peaks)
+            peaks, blobs = self._measure(work, masks, peaks)
             searched = away_from_gaps(work.valid, ClassicalParams().cloud_buffer_px)
         kept: list[tuple[Peak, str]] = []
-        for p in peaks:
+        for p, blob in zip(peaks, blobs, strict=True):
             r, c = int(p.row), int(p.col)
             if not searched[min(r, work.grid.height - 1), min(c, work.grid.width - 1)]:
                 continue
@@ -143,10 +144,17 @@ class CnnDetector:
             if aoi is None and not unsited_keeps(p, cls, unsited):
                 continue
             if aoi is not None and masks is not None:
-                refined = self._refine(p, cls, aoi, masks.zone_names_at(r, c), work.sensor)
-                if refined is None:
+                rule = self._refine(p, cls, aoi, masks.zone_names_at(r, c), work.sensor)
+                if rule is None:
                     continue
-                cls = refined
+                cls = rule.object_class
+                # One measured object under one peak that is as wide as two hulls is a rafted pair; where two
+                # peaks already share the object, each hull has its own.
+                pair = rule.pair_min_width_m
+                if pair is not None and p.width_m >= pair and blob and blobs.count(blob) == 1:
+                    for row, col in rafted_pair(p.row, p.col, p.heading_deg, p.width_m, work.pixel_size_m):
+                        kept.append((dataclasses.replace(p, row=row, col=col, width_m=p.width_m / 2.0), cls))
+                    continue
             kept.append((p, cls))
         return self._report(scene, work, kept)
 
@@ -169,8 +177,8 @@ class CnnDetector:
         return out
 
     @staticmethod
-    def _measure(work: Scene, masks: SiteMasks, peaks: list[Peak]) -> list[Peak]:
-        out = list(peaks)
+    def _measure(work: Scene, masks: SiteMasks, peaks: list[Peak]) -> tuple[list[Peak], list[int]]:
+        out, blobs = list(peaks), [0] * len(peaks)
         h, w = work.grid.shape
         # Sentinel-1's 20 m cell and speckle do not resolve an aircraft's cross shape (image sizes of a 29 m An-148
         # spread over 20-61 m there), so radar aircraft keep the network's size; hulls of 60 m and more span
@@ -183,12 +191,14 @@ class CnnDetector:
             for k, size in zip(mine, sizes, strict=True):
                 if size is not None:
                     out[k] = dataclasses.replace(peaks[k], length_m=size[0], width_m=size[1])
-        return out
+                    # Labels of the two families' images are separate numberings.
+                    blobs[k] = size[2] if family == SHIP_CLASSES else -size[2]
+        return out, blobs
 
     @staticmethod
-    def _refine(p: Peak, cls: str, aoi: AOIConfig, zones: set[str], sensor: str) -> str | None:
+    def _refine(p: Peak, cls: str, aoi: AOIConfig, zones: set[str], sensor: str) -> SizeRule | None:
         family = SHIP_CLASSES if cls in SHIP_CLASSES else AIRCRAFT_CLASSES
-        return classify(p.length_m, p.width_m, zones, aoi.size_rules, family, sensor)
+        return matching_rule(p.length_m, p.width_m, zones, aoi.size_rules, family, sensor)
 
     @staticmethod
     def _report(scene: Scene, work: Scene, kept: list[tuple[Peak, str]]) -> list[Detection]:
