@@ -105,9 +105,7 @@ def test_a_hull_as_wide_as_two_counts_as_a_rafted_pair():
     from monitor.detect.measure import matching_rule, rafted_pair
 
     rules = [
-        SizeRule(
-            object_class="landing_ship", min_length_m=90, max_width_m=50, pair_min_width_m=30, zones=["naval"]
-        ),
+        SizeRule(object_class="landing_ship", min_length_m=90, max_width_m=50, pair_min_width_m=30, zones=["naval"]),
         SizeRule(object_class="vessel", min_length_m=15),
     ]
     family = ("landing_ship", "vessel")
