@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from monitor.config.models import AIRCRAFT_CLASSES, SHIP_CLASSES
-from monitor.detect.classical import ClassicalDetector
+from monitor.detect.classical import ClassicalDetector, Layer
 from monitor.detect.measure import feret_lengths, measure_blobs
 from monitor.imagery.grid import SiteMasks
 from monitor.imagery.scene import Scene
@@ -40,6 +40,7 @@ def object_sizes(
     aircraft: bool = False,
     radius_px: int = 2,
     classical: ClassicalDetector | None = None,
+    statistics: tuple[list[Layer], NDArray[np.bool_]] | None = None,
 ) -> list[Size | None]:
     """Measure the object at each point from the image's contrast statistic against its own background.
 
@@ -50,6 +51,8 @@ def object_sizes(
         aircraft: Measure aircraft (largest dimension, against airside) instead of ships (against water).
         radius_px: How far from a point its object may start (a peak on a moored hull can sit on the pier rim).
         classical: Where the statistic's settings come from (default parameters when None).
+        statistics: This scene's ``classical.layers(work, masks)`` when the caller already has them (both
+            families come from one computation, so measuring ships and aircraft need not repeat it).
 
     Returns:
         One ``(length_m, width_m, label)`` per point, or None where no pixel within ``radius_px`` belongs to an
@@ -58,7 +61,7 @@ def object_sizes(
     if not points:
         return []
     det = classical or ClassicalDetector()
-    layers, clear = det.layers(work, masks)
+    layers, clear = statistics or det.layers(work, masks)
     family = AIRCRAFT_CLASSES if aircraft else SHIP_CLASSES
     mine = [layer for layer in layers if layer.family == family]
     if not mine or not mine[0].domain.any():

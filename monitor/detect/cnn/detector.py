@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES, AOIConfig, SizeRule
-from monitor.detect.background import away_from_gaps
 from monitor.detect.base import Detection
-from monitor.detect.classical import ClassicalParams
+from monitor.detect.classical import ClassicalDetector
 from monitor.detect.cnn.fast import Precision, fold_batch_norms, use_bfloat16
 from monitor.detect.cnn.heatmap import Peak
 from monitor.detect.cnn.inputs import to_input
@@ -132,9 +132,8 @@ class CnnDetector:
         peaks = merge_hulls(found)
         searched = work.valid
         blobs = [0] * len(peaks)
-        if site_rules and masks is not None:
-            peaks, blobs = self._measure(work, masks, peaks)
-            searched = away_from_gaps(work.valid, ClassicalParams().cloud_buffer_px)
+        if site_rules and masks is not None and peaks:
+            peaks, blobs, searched = self._measure(work, masks, peaks)
         kept: list[tuple[Peak, str]] = []
         for p, blob in zip(peaks, blobs, strict=True):
             r, c = int(p.row), int(p.col)
@@ -177,9 +176,13 @@ class CnnDetector:
         return out
 
     @staticmethod
-    def _measure(work: Scene, masks: SiteMasks, peaks: list[Peak]) -> tuple[list[Peak], list[int]]:
+    def _measure(work: Scene, masks: SiteMasks, peaks: list[Peak]) -> tuple[list[Peak], list[int], NDArray[np.bool_]]:
+        """Image sizes and object labels of the peaks, and the pixels away from cloud where peaks are believed."""
         out, blobs = list(peaks), [0] * len(peaks)
         h, w = work.grid.shape
+        # One computation of the classical statistics serves both families and gives the cloud rim.
+        classical = ClassicalDetector()
+        statistics = classical.layers(work, masks)
         # Sentinel-1's 20 m cell and speckle do not resolve an aircraft's cross shape (image sizes of a 29 m An-148
         # spread over 20-61 m there), so radar aircraft keep the network's size; hulls of 60 m and more span
         # several cells and measure well on both sensors.
@@ -187,13 +190,15 @@ class CnnDetector:
         for family in families:
             mine = [k for k, p in enumerate(peaks) if CLASSES[p.class_index] in family]
             points = [(min(int(peaks[k].row), h - 1), min(int(peaks[k].col), w - 1)) for k in mine]
-            sizes = object_sizes(work, masks, points, aircraft=family == AIRCRAFT_CLASSES)
+            sizes = object_sizes(
+                work, masks, points, aircraft=family == AIRCRAFT_CLASSES, classical=classical, statistics=statistics
+            )
             for k, size in zip(mine, sizes, strict=True):
                 if size is not None:
                     out[k] = dataclasses.replace(peaks[k], length_m=size[0], width_m=size[1])
                     # Labels of the two families' images are separate numberings.
                     blobs[k] = size[2] if family == SHIP_CLASSES else -size[2]
-        return out, blobs
+        return out, blobs, statistics[1]
 
     @staticmethod
     def _refine(p: Peak, cls: str, aoi: AOIConfig, zones: set[str], sensor: str) -> SizeRule | None:
