@@ -97,6 +97,17 @@ class SizeRule(Frozen):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+    def rafted(self, width_m: float) -> bool:
+        """Whether an object this rule matched, measured ``width_m`` wide, is two hulls side by side.
+
+        Args:
+            width_m: Measured width in metres.
+
+        Returns:
+            True when the rule has ``pair_min_width_m`` and the width reaches it.
+        """
+        return self.pair_min_width_m is not None and width_m >= self.pair_min_width_m
+
     @model_validator(mode="after")
     def _ordered(self) -> SizeRule:
         if self.min_length_m > self.max_length_m:

@@ -265,7 +265,7 @@ class ClassicalDetector:
             score = score_from_stat(blob.peak, blob.mean, thr)
             if rule is None or score < p.min_score:
                 continue
-            if rule.pair_min_width_m is not None and blob.width_m >= rule.pair_min_width_m:
+            if rule.rafted(blob.width_m):
                 # As wide as two hulls: a rafted pair, reported as two objects side by side.
                 half = dataclasses.replace(blob, width_m=blob.width_m / 2.0)
                 for row, col in rafted_pair(blob.row, blob.col, blob.heading_deg, blob.width_m, px):

@@ -149,8 +149,7 @@ class CnnDetector:
                 cls = rule.object_class
                 # One measured object under one peak that is as wide as two hulls is a rafted pair; where two
                 # peaks already share the object, each hull has its own.
-                pair = rule.pair_min_width_m
-                if pair is not None and p.width_m >= pair and blob and blobs.count(blob) == 1:
+                if rule.rafted(p.width_m) and blob and blobs.count(blob) == 1:
                     for row, col in rafted_pair(p.row, p.col, p.heading_deg, p.width_m, work.pixel_size_m):
                         kept.append((dataclasses.replace(p, row=row, col=col, width_m=p.width_m / 2.0), cls))
                     continue
