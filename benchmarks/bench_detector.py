@@ -27,10 +27,10 @@ from pathlib import Path
 
 from monitor.config import load_settings
 from monitor.detect.cnn.detector import CnnDetector
-from monitor.detect.cnn.real_chips import ALL_PORTS, held_out_ports
 from monitor.evaluate.runs import DEFAULT_REAL_DIR, evaluate_synthetic
 from monitor.imagery.scene import read_scene
 from monitor.pipeline import make_detector
+from monitor.training.real_chips import ALL_PORTS, held_out_ports
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLD = ROOT / "benchmarks" / "models" / "cnn-fold4.pt"

@@ -1,6 +1,6 @@
 """Train the shipped CNN bundles on one machine in a fixed wall-clock budget (how default.pt was made).
 
-Runs three trainings side by side, each through :func:`monitor.detect.cnn.card.train_bundle` exactly as
+Runs three trainings side by side, each through :func:`monitor.training.card.train_bundle` exactly as
 ``monitor train`` does, but needs only torch, numpy, scipy and pydantic (no GeoTIFF stack), so it runs on a
 GPU box with the real chips carried as a pool file (``monitor train --save-real-pool``):
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from monitor.detect.cnn.train import TrainConfig
+    from monitor.training.loop import TrainConfig
 
 JOBS = {
     "s2-all": ("sentinel-2-l2a", "all"),
@@ -41,7 +41,7 @@ JOBS = {
 def _probe(cfg: TrainConfig, pool: Path | None, workers: int, seconds: float) -> float:
     import torch
 
-    from monitor.detect.cnn.batches import ChipStream, StepBatches
+    from monitor.training.batches import ChipStream, StepBatches
 
     stream = ChipStream(cfg.sensor, cfg.seed + 99, cfg.chip_size, pool, cfg.real_fraction, cfg.real_ports)
     loader = torch.utils.data.DataLoader(
@@ -59,9 +59,9 @@ def _probe(cfg: TrainConfig, pool: Path | None, workers: int, seconds: float) ->
 def _job(name: str, args: argparse.Namespace) -> None:
     import torch
 
-    from monitor.detect.cnn.card import train_bundle
-    from monitor.detect.cnn.real_chips import ALL_PORTS, TRAIN_PORTS
-    from monitor.detect.cnn.train import TrainConfig
+    from monitor.training.card import train_bundle
+    from monitor.training.loop import TrainConfig
+    from monitor.training.real_chips import ALL_PORTS, TRAIN_PORTS
 
     torch.set_num_threads(2)
     sensor, ports = JOBS[name]

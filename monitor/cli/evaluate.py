@@ -36,8 +36,8 @@ def evaluate_all(
     Returns:
         ``{"synthetic": [...rows], "ports": [...rows]}``.
     """
-    from monitor.detect.cnn.real_chips import held_out_ports
     from monitor.evaluate.runs import evaluate_ports, evaluate_synthetic
+    from monitor.training.real_chips import held_out_ports
 
     settings = load_settings(config)
     if weights is not None:

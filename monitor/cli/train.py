@@ -80,9 +80,9 @@ def train_cmd(
     calibrate_real: bool,
 ) -> None:
     """Train the detector (default: both sensors) and write <data>/models/monitor-cnn.pt plus its model card."""
-    from monitor.detect.cnn.card import train_bundle
-    from monitor.detect.cnn.real_chips import ALL_PORTS
-    from monitor.detect.cnn.train import TrainConfig
+    from monitor.training.card import train_bundle
+    from monitor.training.loop import TrainConfig
+    from monitor.training.real_chips import ALL_PORTS
 
     settings = load_settings(config)
     chosen: list[SensorName] = list(SENSORS) if "all" in sensors else [s for s in SENSORS if s in sensors]
@@ -92,8 +92,8 @@ def train_cmd(
         real_dir = DEFAULT_REAL_DIR
     ports = _ports(real_ports, ALL_PORTS)
     if save_real_pool is not None:
-        from monitor.detect.cnn.batches import ChipStream
-        from monitor.detect.cnn.real_chips import save_pool
+        from monitor.training.batches import ChipStream
+        from monitor.training.real_chips import save_pool
 
         if real_dir is None:
             raise UsageError("--save-real-pool needs --real-dir (the sen2ships folder)")
@@ -102,7 +102,7 @@ def train_cmd(
         click.echo(f"{save_real_pool}: {len(stream.real)} chips of {', '.join(stream.real_ports)}")
         return
     if calibrate_real:
-        from monitor.detect.cnn.card import calibrate_unsited
+        from monitor.training.card import calibrate_unsited
 
         if real_dir is None:
             raise UsageError("--calibrate-real needs --real-dir (the sen2ships folder)")

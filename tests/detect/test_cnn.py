@@ -1,4 +1,4 @@
-"""The trained detector: heatmap coding, training steps, resuming, shipped weights, windowing seams."""
+"""The trained detector: shipped weights and bundles, windowing seams, hull merging, folded norms, no-AOI floor."""
 
 from __future__ import annotations
 
@@ -9,24 +9,12 @@ import pytest
 import torch
 
 from monitor.config.models import CLASSES
-from monitor.detect.cnn.heatmap import TargetObject, decode, encode
-from monitor.detect.cnn.net import CenterNet, NetConfig, NetOutput
+from monitor.detect.cnn.detector import unsited_keeps
+from monitor.detect.cnn.heatmap import Peak
+from monitor.detect.cnn.net import RESUNET_WIDTHS, CenterNet, NetConfig
 from monitor.detect.cnn.tiles import predict, tile_origins
-from monitor.detect.cnn.train import TrainConfig, train_sensor
 from monitor.detect.cnn.weights import DEFAULT_WEIGHTS, SensorModel, load_bundle, save_bundle
 from monitor.errors import UnavailableError
-
-
-def test_targets_decode_back_to_the_objects():
-    objs = [TargetObject(20.3, 31.7, 0, 112.0, 15.0, 35.0), TargetObject(50.0, 10.0, 2, 46.6, 50.5, 120.0)]
-    t = encode(objs, (64, 64), len(CLASSES))
-    logits = torch.logit(torch.from_numpy(t.heatmap).clamp(1e-4, 1 - 1e-4))[None]
-    out = NetOutput(logits, *(torch.from_numpy(a)[None] for a in (t.size, t.heading, t.offset)))
-    (peaks,) = decode(out, [0.5] * len(CLASSES))
-    got = sorted(
-        (p.class_index, round(p.row, 1), round(p.col, 1), round(p.length_m), round(p.heading_deg)) for p in peaks
-    )
-    assert got == [(0, 20.3, 31.7, 112, 35), (2, 50.0, 10.0, 47, 120)]
 
 
 def test_tile_origins_cover_with_overlap():
@@ -34,38 +22,6 @@ def test_tile_origins_cover_with_overlap():
     starts = tile_origins(1200, 512, 64)
     assert starts[0] == 0 and starts[-1] == 1200 - 512
     assert all(b - a <= 512 - 64 for a, b in itertools.pairwise(starts))
-
-
-def _tiny(tmp_path, resume=False, interrupt_at=None):
-    cfg = TrainConfig(
-        sensor="sentinel-1-grd",
-        steps=3,
-        batch_size=3,
-        seed=5,
-        chip_size=64,
-        real_fraction=0.0,
-        checkpoint_every=1,
-        validation_chips=6,
-    )
-
-    def stop(step, loss):
-        if step == interrupt_at:
-            raise KeyboardInterrupt
-
-    return train_sensor(cfg, tmp_path / "ck.pt", resume=resume, progress=False, on_step=stop)
-
-
-def test_training_runs_is_reproducible_and_resumes_exactly(tmp_path):
-    straight = _tiny(tmp_path / "a")
-    assert len(straight.losses) == 3 and all(np.isfinite(straight.losses))
-    assert len(straight.model.thresholds) == len(CLASSES)
-    assert (tmp_path / "a" / "ck.pt").exists()
-    with pytest.raises(KeyboardInterrupt):
-        _tiny(tmp_path / "b", interrupt_at=2)
-    resumed = _tiny(tmp_path / "b", resume=True)
-    assert resumed.losses == straight.losses
-    for k, v in straight.model.net.state_dict().items():
-        torch.testing.assert_close(v, resumed.model.net.state_dict()[k], msg=k)
 
 
 def test_bundle_roundtrip_and_bad_files(tmp_path):
@@ -114,3 +70,65 @@ def test_merge_hulls_keeps_one_peak_per_long_hull_but_separate_neighbours():
     side_by_side = [Peak(20.0, 20.0, 1, 0.8, 110.0, 15.0, 0.0), Peak(20.0, 24.0, 1, 0.7, 110.0, 15.0, 0.0)]
     kept = merge_hulls(bow_stern + side_by_side)
     assert [(p.row, p.col) for p in kept] == [(50.0, 50.0), (20.0, 20.0), (20.0, 24.0)]
+
+
+def test_bundles_from_before_the_body_module_still_load(tmp_path):
+    net = CenterNet(NetConfig(in_channels=2))
+    legacy = {k.removeprefix("body."): v for k, v in net.state_dict().items()}
+    payload = {
+        "format": 1,
+        "card": {"name": "old"},
+        "models": {"sentinel-1-grd": {"config": {"in_channels": 2, "num_classes": 4, "widths": [32, 48, 64],
+                                                 "head_width": 32}, "state": legacy, "thresholds": [0.3] * 4}},
+    }  # fmt: skip
+    torch.save(payload, tmp_path / "old.pt")
+    b = load_bundle(tmp_path / "old.pt")
+    for k, v in b.models["sentinel-1-grd"].net.state_dict().items():
+        torch.testing.assert_close(v, net.state_dict()[k])
+
+
+def test_the_no_aoi_floor_applies_to_ships_only():
+    unsited = {"min_score": 0.4, "min_length_m": 60.0}
+
+    def peak(cls: str, score: float, length: float) -> Peak:
+        return Peak(1.0, 1.0, CLASSES.index(cls), score, length, 10.0, 0.0)  # type: ignore[arg-type]
+
+    assert unsited_keeps(peak("vessel", 0.5, 80.0), "vessel", unsited)
+    assert not unsited_keeps(peak("vessel", 0.5, 40.0), "vessel", unsited)
+    assert not unsited_keeps(peak("vessel", 0.3, 80.0), "vessel", unsited)
+    assert unsited_keeps(peak("transport_aircraft", 0.3, 46.0), "transport_aircraft", unsited)
+    assert unsited_keeps(peak("aircraft", 0.35, 25.0), "aircraft", unsited)
+
+
+def test_folding_batch_norms_keeps_the_outputs():
+    from monitor.detect.cnn.fast import fold_batch_norms
+
+    torch.manual_seed(0)
+    for cfg in (NetConfig(in_channels=5, widths=RESUNET_WIDTHS, arch="resunet"), NetConfig(in_channels=2)):
+        net = CenterNet(cfg)
+        for m in net.modules():  # give the batch norms non-trivial statistics
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+        net.eval()
+        x = torch.randn(2, cfg.in_channels, 64, 64)
+        with torch.inference_mode():
+            before = net(x)
+            fold_batch_norms(net)
+            after = net(x)
+        assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in net.modules())
+        torch.testing.assert_close(after.heatmap, before.heatmap, atol=1e-4, rtol=1e-4)
+        torch.testing.assert_close(after.size, before.size, atol=1e-4, rtol=1e-4)
+
+
+def test_a_bundle_saved_back_from_a_detector_still_loads(tmp_path):
+    from monitor.detect.cnn.detector import CnnDetector
+
+    det = CnnDetector()
+    path = tmp_path / "again.pt"
+    save_bundle(path, det.bundle.models, det.bundle.card)
+    again = load_bundle(path)
+    for sensor, model in det.bundle.models.items():
+        assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.net.modules()), "the bundle keeps its norms"
+        for k, v in again.models[sensor].net.state_dict().items():
+            torch.testing.assert_close(v, model.net.state_dict()[k], atol=2e-3, rtol=2e-3)

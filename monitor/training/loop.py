@@ -21,11 +21,12 @@ import torch
 from tqdm import tqdm
 
 from monitor.config.models import CLASSES, SensorName
-from monitor.detect.cnn.batches import ChipStream, StepBatches, to_batch
-from monitor.detect.cnn.heatmap import decode, focal_loss, regression_loss
+from monitor.detect.cnn.heatmap import decode
 from monitor.detect.cnn.inputs import CHANNELS
 from monitor.detect.cnn.net import RESUNET_WIDTHS, Arch, CenterNet, NetConfig
 from monitor.detect.cnn.weights import SensorModel
+from monitor.training.batches import ChipStream, StepBatches, to_batch
+from monitor.training.targets import focal_loss, regression_loss
 
 __all__ = ("TrainConfig", "TrainResult", "calibrate", "train_sensor")
 
@@ -181,7 +182,7 @@ def calibrate(net: CenterNet, cfg: TrainConfig) -> tuple[list[float], dict[str, 
     Returns:
         (thresholds per class, validation metrics per class at those thresholds).
     """
-    from monitor.detect.cnn.synth_chips import synthetic_chip
+    from monitor.training.synth.chips import synthetic_chip
 
     rng = np.random.default_rng([cfg.seed + _VALIDATION_SEED_OFFSET])
     chips = [synthetic_chip(rng, cfg.sensor, cfg.chip_size) for _ in range(cfg.validation_chips)]

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from monitor.detect.cnn.synth_layout import (
+from monitor.training.synth.layout import (
     CONCRETE,
     CONTAINERS,
     DRY,
@@ -27,7 +27,7 @@ from monitor.detect.cnn.synth_layout import (
     Line,
     unit,
 )
-from monitor.detect.cnn.synth_textures import choose, field
+from monitor.training.synth.textures import choose, field
 
 __all__ = ("harbour",)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from monitor.detect.cnn.synth_layout import LAND, PARKING, PAVE, RUNWAY, URBAN, Edge, Layout, Line, Stand, unit
-from monitor.detect.cnn.synth_textures import choose
+from monitor.training.synth.layout import LAND, PARKING, PAVE, RUNWAY, URBAN, Edge, Layout, Line, Stand, unit
+from monitor.training.synth.textures import choose
 
 __all__ = ("add_apron", "airport")
 

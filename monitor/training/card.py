@@ -17,9 +17,9 @@ from typing import Any
 from monitor.config.models import CLASSES, SensorName
 from monitor.detect.cnn.inputs import CHANNELS, NORMALISATION
 from monitor.detect.cnn.net import STRIDE
-from monitor.detect.cnn.train import TrainConfig, train_sensor
 from monitor.detect.cnn.weights import SensorModel, load_bundle, save_bundle
 from monitor.errors import UnavailableError
+from monitor.training.loop import TrainConfig, train_sensor
 
 __all__ = ("calibrate_unsited", "code_revision", "train_bundle")
 
@@ -93,7 +93,7 @@ def train_bundle(
             cfg, checkpoint_dir / f"checkpoint-{sensor}.pt", real_dir, resume, progress, device=device, workers=workers
         )
         trained[sensor] = res.model
-        from monitor.detect.cnn.real_chips import ALL_PORTS
+        from monitor.training.real_chips import ALL_PORTS
 
         sensor_cards[sensor] = {
             "channels": list(CHANNELS[sensor]),
@@ -136,8 +136,8 @@ def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
         The chosen operating point with its scores on the training ports.
     """
     from monitor.detect.cnn.detector import CnnDetector
-    from monitor.detect.cnn.operating import choose_unsited
-    from monitor.detect.cnn.real_chips import TRAIN_PORTS
+    from monitor.training.operating import choose_unsited
+    from monitor.training.real_chips import TRAIN_PORTS
 
     det = CnnDetector(out)
     sensor = "sentinel-2-l2a"

@@ -17,10 +17,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from monitor.config.models import ObjectClass
-from monitor.detect.cnn.chip import CLASS_INDEX
-from monitor.detect.cnn.heatmap import TargetObject
-from monitor.detect.cnn.synth_layout import PAVE, RUNWAY, SS, WATER, Edge, Layout, unit
 from monitor.sources.synthetic.catalogue import PlacedObject
+from monitor.training.chip import CLASS_INDEX
+from monitor.training.synth.layout import PAVE, RUNWAY, SS, WATER, Edge, Layout, unit
+from monitor.training.targets import TargetObject
 
 __all__ = ("AIRCRAFT", "SHIPS", "Item", "Kind", "populate")
 

@@ -7,8 +7,8 @@ import json
 import numpy as np
 
 from monitor.detect.base import Detection
-from monitor.detect.cnn.operating import choose_unsited
 from monitor.imagery.scene import write_scene
+from monitor.training.operating import choose_unsited
 
 
 def _det(x, y, score, length):

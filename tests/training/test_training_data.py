@@ -1,5 +1,5 @@
 """Training data and training options added for the GPU recipe: real-chip pools, re-cropping, parallel chip
-making, fine-tuning, the label size floor, and legacy bundles."""
+making, fine-tuning and the label size floor."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ import numpy as np
 import torch
 
 from monitor.config.models import CLASSES
-from monitor.detect.cnn.batches import ChipStream, StepBatches
-from monitor.detect.cnn.chip import CLASS_INDEX, Chip
-from monitor.detect.cnn.detector import unsited_keeps
-from monitor.detect.cnn.heatmap import Peak, TargetObject
 from monitor.detect.cnn.net import RESUNET_WIDTHS, CenterNet, NetConfig
-from monitor.detect.cnn.real_chips import load_pool, recrop, save_pool
-from monitor.detect.cnn.synth_chips import MIN_AIRCRAFT_M, MIN_SHIP_M, synthetic_chip
-from monitor.detect.cnn.train import TrainConfig, train_sensor
 from monitor.detect.cnn.weights import SensorModel, load_bundle, save_bundle
+from monitor.training.batches import ChipStream, StepBatches
+from monitor.training.chip import CLASS_INDEX, Chip
+from monitor.training.loop import TrainConfig, train_sensor
+from monitor.training.real_chips import load_pool, recrop, save_pool
+from monitor.training.synth.chips import MIN_AIRCRAFT_M, MIN_SHIP_M, synthetic_chip
+from monitor.training.targets import TargetObject
 
 S2 = "sentinel-2-l2a"
 
@@ -106,65 +105,3 @@ def test_fine_tuning_starts_from_a_bundle(tmp_path):
     start = load_bundle(bundle).models["sentinel-1-grd"].net.state_dict()
     moved = [k for k, v in res.model.net.state_dict().items() if v.is_floating_point() and "running" not in k]
     assert all(torch.allclose(res.model.net.state_dict()[k], start[k], atol=1e-5) for k in moved)
-
-
-def test_bundles_from_before_the_body_module_still_load(tmp_path):
-    net = CenterNet(NetConfig(in_channels=2))
-    legacy = {k.removeprefix("body."): v for k, v in net.state_dict().items()}
-    payload = {
-        "format": 1,
-        "card": {"name": "old"},
-        "models": {"sentinel-1-grd": {"config": {"in_channels": 2, "num_classes": 4, "widths": [32, 48, 64],
-                                                 "head_width": 32}, "state": legacy, "thresholds": [0.3] * 4}},
-    }  # fmt: skip
-    torch.save(payload, tmp_path / "old.pt")
-    b = load_bundle(tmp_path / "old.pt")
-    for k, v in b.models["sentinel-1-grd"].net.state_dict().items():
-        torch.testing.assert_close(v, net.state_dict()[k])
-
-
-def test_the_no_aoi_floor_applies_to_ships_only():
-    unsited = {"min_score": 0.4, "min_length_m": 60.0}
-
-    def peak(cls: str, score: float, length: float) -> Peak:
-        return Peak(1.0, 1.0, CLASSES.index(cls), score, length, 10.0, 0.0)  # type: ignore[arg-type]
-
-    assert unsited_keeps(peak("vessel", 0.5, 80.0), "vessel", unsited)
-    assert not unsited_keeps(peak("vessel", 0.5, 40.0), "vessel", unsited)
-    assert not unsited_keeps(peak("vessel", 0.3, 80.0), "vessel", unsited)
-    assert unsited_keeps(peak("transport_aircraft", 0.3, 46.0), "transport_aircraft", unsited)
-    assert unsited_keeps(peak("aircraft", 0.35, 25.0), "aircraft", unsited)
-
-
-def test_folding_batch_norms_keeps_the_outputs():
-    from monitor.detect.cnn.fast import fold_batch_norms
-
-    torch.manual_seed(0)
-    for cfg in (NetConfig(in_channels=5, widths=RESUNET_WIDTHS, arch="resunet"), NetConfig(in_channels=2)):
-        net = CenterNet(cfg)
-        for m in net.modules():  # give the batch norms non-trivial statistics
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.5, 0.5)
-                m.running_var.uniform_(0.5, 2.0)
-        net.eval()
-        x = torch.randn(2, cfg.in_channels, 64, 64)
-        with torch.inference_mode():
-            before = net(x)
-            fold_batch_norms(net)
-            after = net(x)
-        assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in net.modules())
-        torch.testing.assert_close(after.heatmap, before.heatmap, atol=1e-4, rtol=1e-4)
-        torch.testing.assert_close(after.size, before.size, atol=1e-4, rtol=1e-4)
-
-
-def test_a_bundle_saved_back_from_a_detector_still_loads(tmp_path):
-    from monitor.detect.cnn.detector import CnnDetector
-
-    det = CnnDetector()
-    path = tmp_path / "again.pt"
-    save_bundle(path, det.bundle.models, det.bundle.card)
-    again = load_bundle(path)
-    for sensor, model in det.bundle.models.items():
-        assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.net.modules()), "the bundle keeps its norms"
-        for k, v in again.models[sensor].net.state_dict().items():
-            torch.testing.assert_close(v, model.net.state_dict()[k], atol=2e-3, rtol=2e-3)

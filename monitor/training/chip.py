@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from monitor.config.models import CLASSES, SensorName
-from monitor.detect.cnn.heatmap import TargetObject
+from monitor.training.targets import TargetObject
 
 __all__ = ("CLASS_INDEX", "Chip")
 

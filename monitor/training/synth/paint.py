@@ -1,6 +1,6 @@
 """Painting objects, thin lines and wakes into synthetic Sentinel-2 reflectance and Sentinel-1 backscatter.
 
-Outlines come from :mod:`monitor.detect.cnn.synth_outline` (hulls) and the shared drawing code
+Outlines come from :mod:`monitor.training.synth.outline` (hulls) and the shared drawing code
 (:func:`monitor.sources.synthetic.objects.draw`, aircraft and their shadows); the paint is chosen here per object
 from a wider palette than the scenario renderer uses (grey naval hulls, rusty decks, mosaics of container colours,
 white ferries, airliner white to camouflage dark), and hulls of 30 m or more cast a short shadow (freeboard and
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.detect.cnn.synth_fleet import Item
-from monitor.detect.cnn.synth_layout import Line, unit
-from monitor.detect.cnn.synth_textures import SPECTRA, choose
 from monitor.sources.synthetic.objects import Patch, patch_window
+from monitor.training.synth.fleet import Item
+from monitor.training.synth.layout import Line, unit
+from monitor.training.synth.textures import SPECTRA, choose
 
 __all__ = ("Wake", "paint_lines", "paint_objects_s1", "paint_objects_s2", "paint_wakes", "segment")
 

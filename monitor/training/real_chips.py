@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.detect.cnn.chip import CLASS_INDEX, Chip
-from monitor.detect.cnn.heatmap import TargetObject
+from monitor.training.chip import CLASS_INDEX, Chip
+from monitor.training.targets import TargetObject
 
 if TYPE_CHECKING:
     from monitor.imagery.scene import Scene

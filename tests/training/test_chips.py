@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from monitor.config.models import CLASSES
-from monitor.detect.cnn import synth_chips
-from monitor.detect.cnn.chip import CLASS_INDEX, Chip
-from monitor.detect.cnn.heatmap import TargetObject
-from monitor.detect.cnn.real_chips import HELD_OUT_PORTS, TRAIN_PORTS, augment, real_chips
-from monitor.detect.cnn.synth_chips import synthetic_chip
+from monitor.training.chip import CLASS_INDEX, Chip
+from monitor.training.real_chips import HELD_OUT_PORTS, TRAIN_PORTS, augment, real_chips
+from monitor.training.synth import chips as synth_chips
+from monitor.training.synth.chips import synthetic_chip
+from monitor.training.targets import TargetObject
 
 SEN2SHIPS = Path(__file__).resolve().parents[3] / "shared" / "data" / "sen2ships"
 S2, S1 = "sentinel-2-l2a", "sentinel-1-grd"

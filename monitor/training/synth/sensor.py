@@ -2,7 +2,7 @@
 
 Sentinel-2: a Gaussian PSF, then additive path reflectance (haze), a thin veil, thick cloud (flagged invalid at
 opacity >= 0.5) with its offset shadow, and white noise at the level measured on the training ports (see
-:mod:`monitor.detect.cnn.synth_chips`). Sentinel-1: blur to the 20 x 22 m resolution cell first and only then
+:mod:`monitor.training.synth.chips`). Sentinel-1: blur to the 20 x 22 m resolution cell first and only then
 multiply by gamma speckle, the order the real processing chain imposes.
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from monitor.detect.cnn.synth_textures import field, gaussian_noise
+from monitor.training.synth.textures import field, gaussian_noise
 
 __all__ = ("Sky", "s1_finish", "s2_finish", "sky")
 

@@ -16,9 +16,9 @@ import torch
 from torch import Tensor
 
 from monitor.config.models import CLASSES, SensorName
-from monitor.detect.cnn.chip import Chip
-from monitor.detect.cnn.heatmap import encode
 from monitor.detect.cnn.inputs import to_input
+from monitor.training.chip import Chip
+from monitor.training.targets import encode
 
 __all__ = ("REAL_MARGIN", "Batch", "ChipStream", "StepBatches", "to_batch")
 
@@ -90,7 +90,7 @@ class ChipStream:
         seed: Master seed.
         size: Chip side in pixels.
         real_dir: Folder of the real development ports (sen2ships), or a pool file written by
-            :func:`~monitor.detect.cnn.real_chips.save_pool`; None trains on synthetic chips only.
+            :func:`~monitor.training.real_chips.save_pool`; None trains on synthetic chips only.
         real_fraction: Share of each Sentinel-2 batch taken from real training ports.
         ports: Which real ports may be used (default: the four training ports).
         background: Chips per port at random places, besides one around every labelled ship; they teach the
@@ -107,7 +107,7 @@ class ChipStream:
         ports: Sequence[str] | None = None,
         background: int = 8,
     ) -> None:
-        from monitor.detect.cnn.real_chips import TRAIN_PORTS, load_pool, real_chips
+        from monitor.training.real_chips import TRAIN_PORTS, load_pool, real_chips
 
         self.sensor = sensor
         self.seed = seed
@@ -138,8 +138,8 @@ class ChipStream:
         Returns:
             ``n`` augmented chips.
         """
-        from monitor.detect.cnn.real_chips import augment, recrop
-        from monitor.detect.cnn.synth_chips import synthetic_chip
+        from monitor.training.real_chips import augment, recrop
+        from monitor.training.synth.chips import synthetic_chip
 
         rng = np.random.default_rng([self.seed, step])
         n_real = round(n * self.real_fraction)

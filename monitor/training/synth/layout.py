@@ -110,7 +110,7 @@ class Line:
         r1: End row (px).
         c1: End column (px).
         width_m: Width in metres (may be well under a pixel).
-        look: Key of ``synth_textures.SPECTRA``.
+        look: Key of ``textures.SPECTRA``.
         radar: Linear VV backscatter it adds in Sentinel-1.
         height_m: Height above ground; casts a shadow when > 0.
     """

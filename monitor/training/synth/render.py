@@ -2,7 +2,7 @@
 
 Each material of the layout gets a per-chip look (a randomised spectrum or radar level with a texture) and the
 10 m bands are the coverage-weighted sum of those looks. Levels follow the measurements on the training ports
-listed in :mod:`monitor.detect.cnn.synth_chips`.
+listed in :mod:`monitor.training.synth.chips`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from monitor.detect.cnn import synth_layout as L
-from monitor.detect.cnn.synth_textures import SPECTRA, blocks, choose, field, gaussian_noise, rotated, spectrum
+from monitor.training.synth import layout as L
+from monitor.training.synth.textures import SPECTRA, blocks, choose, field, gaussian_noise, rotated, spectrum
 
 __all__ = ("s1_surface", "s2_surface")
 

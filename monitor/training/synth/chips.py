@@ -3,11 +3,12 @@
 Each chip is drawn as one scene type: a harbour (straight quay, dock basins, curved or jagged coast; piers, moles,
 breakwaters, pontoons; yards of containers, warehouses, car parks and tanks; cranes), open water, an airfield
 (runway, taxiways, aprons or hardstands, terminals and hangars), a mix of the two, or a pure background chip with
-the same clutter and no object. Ships and aircraft are drawn at true size (see :mod:`synth_fleet`), then the
-sensor is imitated: a Gaussian PSF, haze, cirrus veil, partial cloud (invalid where thick; objects under it are
-not drawn), noise, and for ~30 % of chips no B08/B11 (true colour only) or, for ~15 %, no B11. Sentinel-1
-chips use the same plans in linear sigma0: dark wind-roughened water, bright town, quays and containers, dark
-aprons, bright hulls with sidelobe crosses, blurred to the 20 x 22 m cell and multiplied by gamma speckle.
+the same clutter and no object. Ships and aircraft are drawn at true size (see
+:mod:`monitor.training.synth.fleet`), then the sensor is imitated: a Gaussian PSF, haze, cirrus veil, partial cloud
+(invalid where thick; objects under it are not drawn), noise, and for ~30 % of chips no B08/B11 (true colour only)
+or, for ~15 %, no B11. Sentinel-1 chips use the same plans in linear sigma0: dark wind-roughened water, bright
+town, quays and containers, dark aprons, bright hulls with sidelobe crosses, blurred to the 20 x 22 m cell and
+multiplied by gamma speckle.
 
 Calibration (measured on algiers, athens, cartagena, casablanca only, after ``to_resolution`` to 10 m; water =
 B08 below the Otsu threshold, eroded 8 px, boxes masked; per-port medians):
@@ -41,17 +42,17 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from monitor.config.models import MIN_LENGTH_M, SensorName
-from monitor.detect.cnn.chip import Chip
-from monitor.detect.cnn.synth_airport import add_apron, airport
-from monitor.detect.cnn.synth_fleet import Item, populate
-from monitor.detect.cnn.synth_harbour import harbour
-from monitor.detect.cnn.synth_layout import SS, WATER, Layout, Line
-from monitor.detect.cnn.synth_outline import hull_patch
-from monitor.detect.cnn.synth_paint import Wake, paint_lines, paint_objects_s1, paint_objects_s2, paint_wakes
-from monitor.detect.cnn.synth_render import s1_surface, s2_surface
-from monitor.detect.cnn.synth_sensor import Sky, s1_finish, s2_finish, sky
-from monitor.detect.cnn.synth_textures import choose
 from monitor.sources.synthetic.objects import Patch, draw
+from monitor.training.chip import Chip
+from monitor.training.synth.airport import add_apron, airport
+from monitor.training.synth.fleet import Item, populate
+from monitor.training.synth.harbour import harbour
+from monitor.training.synth.layout import SS, WATER, Layout, Line
+from monitor.training.synth.outline import hull_patch
+from monitor.training.synth.paint import Wake, paint_lines, paint_objects_s1, paint_objects_s2, paint_wakes
+from monitor.training.synth.render import s1_surface, s2_surface
+from monitor.training.synth.sensor import Sky, s1_finish, s2_finish, sky
+from monitor.training.synth.textures import choose
 
 __all__ = ("IGNORE_SHIP_M", "MIN_AIRCRAFT_M", "MIN_SHIP_M", "NAVAL", "S2_DROP", "SCENES", "synthetic_chip")
 

@@ -1,0 +1,1 @@
+"""Training the CNN detector: chips (synthetic and real), targets, batches, the loop, calibration and model card."""
