@@ -37,9 +37,9 @@ from monitor.analysis.site import analyse_class  # noqa: E402
 from monitor.config.loader import load_settings  # noqa: E402
 from monitor.pipeline import archive_path, make_detector, run  # noqa: E402
 from monitor.sources.base import SceneRef  # noqa: E402
-from monitor.sources.synthetic.catalogue import CATALOGUE  # noqa: E402
 from monitor.sources.synthetic.scenario import load_scenario  # noqa: E402
 from monitor.store.db import Store  # noqa: E402
+from monitor.world.objects import CATALOGUE  # noqa: E402
 
 
 def _events(settings):

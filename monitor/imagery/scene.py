@@ -25,6 +25,7 @@ from monitor.config.models import SensorName
 from monitor.errors import InputDataError
 from monitor.imagery.grid import Grid, ground_pixel_size
 from monitor.imagery.verify import check_written, gdal_errors
+from monitor.world.surfaces import S2_BANDS
 
 # Ground pixel sizes the detector accepts: Sentinel bands are 10-60 m; far outside, resampling to 10 m would
 # either erase every object or blow a small file up into an enormous array.
@@ -43,7 +44,6 @@ __all__ = (
     "write_scene",
 )
 
-S2_BANDS = ("B02", "B03", "B04", "B08", "B11")
 S1_BANDS = ("VV", "VH")
 # SCL classes that hide the ground: no data, saturated, cloud shadow, cloud medium/high, cirrus.
 SCL_INVALID = (0, 1, 3, 8, 9, 10)

@@ -5,7 +5,8 @@ replay reported claims); the source renders each acquisition of the missions' sc
 writes it, with its ground truth, through the same ``discover``/``fetch`` interface as a real provider.
 
 The names below load on first use, so the CNN's chip generator can import the object and noise modules of this
-package without pulling in the GeoTIFF stack (it trains where only torch and numpy are installed).
+package without pulling in the GeoTIFF stack (it trains where only torch and numpy are installed). The object
+catalogue itself lives in :mod:`monitor.world.objects`, shared with the chip generator.
 """
 
 from __future__ import annotations
@@ -25,18 +26,18 @@ __all__ = (
 )
 
 _HOME = {
-    "CATALOGUE": "catalogue",
-    "ObjectType": "catalogue",
-    "PlacedObject": "catalogue",
-    "Scenario": "scenario",
-    "load_scenario": "scenario",
-    "objects_at": "scenario",
-    "SyntheticSource": "source",
-    "truth_path": "source",
+    "CATALOGUE": "monitor.world.objects",
+    "ObjectType": "monitor.world.objects",
+    "PlacedObject": "monitor.world.objects",
+    "Scenario": f"{__name__}.scenario",
+    "load_scenario": f"{__name__}.scenario",
+    "objects_at": f"{__name__}.scenario",
+    "SyntheticSource": f"{__name__}.source",
+    "truth_path": f"{__name__}.source",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name not in _HOME:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    return getattr(importlib.import_module(_HOME[name]), name)

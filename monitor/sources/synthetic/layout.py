@@ -17,8 +17,8 @@ from shapely.geometry import Polygon
 
 from monitor.config.models import SitePolygon
 from monitor.imagery.grid import SiteMasks
-from monitor.sources.synthetic.catalogue import Domain
 from monitor.sources.synthetic.noise import stable_int
+from monitor.world.objects import Domain
 
 __all__ = ("SiteLayout", "Slot", "axis", "site_layout")
 

@@ -14,8 +14,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.sources.synthetic.catalogue import CATALOGUE, PlacedObject
 from monitor.sources.synthetic.noise import keyed_rng
+from monitor.world.objects import (
+    BAY_FILL,
+    BAY_FRACTION,
+    BOW_FRACTION,
+    BOW_TIP,
+    CATALOGUE,
+    HOLD_BEAM,
+    HOLD_BOW,
+    HOLD_GAP_M,
+    HOLD_TYPES,
+    SUPER_BEAM,
+    PlacedObject,
+)
 
 __all__ = ("SUPERSAMPLE", "Patch", "draw", "paint_s1", "paint_s2", "patch_window")
 
@@ -56,16 +68,20 @@ def _down(mask: NDArray[np.bool_], n: int) -> NDArray[np.float32]:
 
 def _ship_parts(obj: PlacedObject, u: NDArray[np.float32], v: NDArray[np.float32]) -> dict[str, NDArray[np.bool_]]:
     length, beam = obj.length_m, obj.width_m
-    bow = 0.18 * length
-    taper = np.clip((length / 2.0 - u) / bow, 0.12, 1.0)
+    bow = BOW_FRACTION * length
+    taper = np.clip((length / 2.0 - u) / bow, BOW_TIP, 1.0)
     hull = (np.abs(u) <= length / 2.0) & (np.abs(v) <= beam / 2.0 * taper)
     start, size = CATALOGUE[obj.type].superstructure
     s0 = -length / 2.0 + start * length
-    superstructure = hull & (u >= s0) & (u <= s0 + size * length) & (np.abs(v) <= 0.42 * beam)
+    superstructure = hull & (u >= s0) & (u <= s0 + size * length) & (np.abs(v) <= SUPER_BEAM * beam)
     parts = {"hull": hull & ~superstructure, "super": superstructure}
-    if obj.type in ("cargo_ship", "tanker"):
-        hold = (u > s0 + size * length + 3.0) & (u < length / 2.0 - bow * 0.6) & (np.abs(v) <= 0.38 * beam)
-        bays = ((u - s0) / (length * 0.11)) % 1.0 < 0.82
+    if obj.type in HOLD_TYPES:
+        hold = (
+            (u > s0 + size * length + HOLD_GAP_M)
+            & (u < length / 2.0 - bow * HOLD_BOW)
+            & (np.abs(v) <= HOLD_BEAM * beam)
+        )
+        bays = ((u - s0) / (length * BAY_FRACTION)) % 1.0 < BAY_FILL
         parts["cargo"] = hull & hold & bays
         parts["hull"] &= ~parts["cargo"]
     return parts

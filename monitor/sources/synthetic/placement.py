@@ -13,9 +13,9 @@ import numpy as np
 from numpy.typing import NDArray
 from shapely.geometry import Polygon
 
-from monitor.sources.synthetic.catalogue import Domain, ObjectType, PlacedObject
 from monitor.sources.synthetic.layout import SiteLayout, Slot, axis
 from monitor.sources.synthetic.noise import keyed_rng
+from monitor.world.objects import Domain, ObjectType, PlacedObject
 
 __all__ = ("Placer",)
 

@@ -20,10 +20,11 @@ from monitor.imagery.grid import SiteMasks
 from monitor.imagery.scene import observed_mask
 from monitor.sources.synthetic.atmosphere import Conditions, cloud_layers, swath_mask
 from monitor.sources.synthetic.background import site_background
-from monitor.sources.synthetic.catalogue import PlacedObject
 from monitor.sources.synthetic.noise import fractal, keyed_rng
 from monitor.sources.synthetic.objects import draw, paint_s1, paint_s2
 from monitor.sources.synthetic.schedule import sun_position
+from monitor.world.objects import PlacedObject
+from monitor.world.surfaces import CLOUD, S2_BANDS
 
 __all__ = ("Rendered", "render_s1", "render_s2")
 
@@ -32,7 +33,6 @@ S1_PSF_SIGMA = 0.9
 S1_ENL = 4.4
 _SNOW = (0.75, 0.76, 0.75, 0.65, 0.06)
 _HAZE = (1.0, 0.75, 0.55, 0.3, 0.1)
-_CLOUD = (1.0, 0.99, 0.98, 0.96, 0.6)
 _NOISE = (0.0025, 0.0022, 0.0022, 0.003, 0.004)
 _SEDIMENT = (0.0, 0.012, 0.015, 0.004, 0.0)
 _WATER = (0.050, 0.045, 0.030, 0.015, 0.008)
@@ -106,7 +106,7 @@ def render_s2(
     cirrus = np.float32(cond.cirrus) * layers.cirrus
     refl += cirrus * _bands((1.0, 1.0, 1.0, 0.9, 0.5))
     bright = (0.45 if cond.fog else 0.25) + 0.3 * layers.cloud + 0.25 * layers.tops
-    refl += (_bands(_CLOUD) * bright - refl) * layers.cloud
+    refl += (_bands(CLOUD) * bright - refl) * layers.cloud
     refl += _bands(_NOISE) * rng.standard_normal(refl.shape, dtype=np.float32)
 
     inside = swath_mask(shape, cond)
@@ -118,7 +118,7 @@ def render_s2(
     dn = np.clip(np.rint(refl * 10000.0), 1, 65535).astype(np.uint16)
     dn[:, ~inside] = 0
     data = inside.astype(np.uint16)
-    bands: dict[str, NDArray[np.number]] = {n: dn[i] for i, n in enumerate(("B02", "B03", "B04", "B08", "B11"))}
+    bands: dict[str, NDArray[np.number]] = {n: dn[i] for i, n in enumerate(S2_BANDS)}
     bands["SCL"] = scl.astype(np.uint16)
     bands["dataMask"] = data
     observed = observed_mask(shape, data, scl)

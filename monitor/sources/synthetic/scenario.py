@@ -18,10 +18,10 @@ from monitor.config.loader import load_yaml_model
 from monitor.config.models import AOIConfig
 from monitor.errors import ConfigError
 from monitor.imagery.grid import SiteMasks, to_lonlat
-from monitor.sources.synthetic.catalogue import CATALOGUE, PlacedObject
 from monitor.sources.synthetic.layout import SiteLayout, site_layout
 from monitor.sources.synthetic.noise import keyed_rng, stable_int
 from monitor.sources.synthetic.placement import Placer
+from monitor.world.objects import CATALOGUE, PlacedObject
 
 __all__ = (
     "Entry",

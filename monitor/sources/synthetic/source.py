@@ -18,11 +18,11 @@ from monitor.imagery.grid import SiteMasks, aoi_grid, site_masks
 from monitor.imagery.scene import write_scene
 from monitor.sources.base import SceneRef, make_scene_id
 from monitor.sources.synthetic.atmosphere import Conditions, scene_conditions
-from monitor.sources.synthetic.catalogue import PlacedObject
 from monitor.sources.synthetic.noise import stable_int
 from monitor.sources.synthetic.render import Rendered, render_s1, render_s2
 from monitor.sources.synthetic.scenario import Scenario, check_zones, load_scenario, objects_at
 from monitor.sources.synthetic.schedule import acquisitions, platform_for
+from monitor.world.objects import PlacedObject
 
 __all__ = ("SyntheticSource", "truth_path")
 

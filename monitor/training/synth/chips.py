@@ -53,6 +53,7 @@ from monitor.training.synth.paint import Wake, paint_lines, paint_objects_s1, pa
 from monitor.training.synth.render import s1_surface, s2_surface
 from monitor.training.synth.sensor import Sky, s1_finish, s2_finish, sky
 from monitor.training.synth.textures import choose
+from monitor.world.surfaces import S2_BANDS
 
 __all__ = ("IGNORE_SHIP_M", "MIN_AIRCRAFT_M", "MIN_SHIP_M", "NAVAL", "S2_DROP", "SCENES", "synthetic_chip")
 
@@ -68,7 +69,6 @@ NAVAL = 0.3
 MIN_SHIP_M, MIN_AIRCRAFT_M = MIN_LENGTH_M["vessel"], MIN_LENGTH_M["aircraft"]
 IGNORE_SHIP_M = 20.0
 F32 = NDArray[np.float32]
-_S2_NAMES = ("B02", "B03", "B04", "B08", "B11")
 
 
 def _sun(rng: np.random.Generator) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -164,7 +164,7 @@ def _optical(
     out = s2_finish(rng, refl, atmosphere)
     draw = rng.uniform()
     count = 3 if draw < S2_DROP["true_colour"] else 4 if draw < sum(S2_DROP.values()) else 5
-    bands = {n: np.ascontiguousarray(out[i]) for i, n in enumerate(_S2_NAMES[:count])}
+    bands = {n: np.ascontiguousarray(out[i]) for i, n in enumerate(S2_BANDS[:count])}
     return bands, atmosphere.opacity < 0.5
 
 

@@ -17,10 +17,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from monitor.config.models import ObjectClass
-from monitor.sources.synthetic.catalogue import PlacedObject
 from monitor.training.chip import CLASS_INDEX
 from monitor.training.synth.layout import PAVE, RUNWAY, SS, WATER, Edge, Layout, unit
 from monitor.training.targets import TargetObject
+from monitor.world.objects import CATALOGUE, PlacedObject
 
 __all__ = ("AIRCRAFT", "SHIPS", "Item", "Kind", "populate")
 
@@ -46,11 +46,23 @@ class Kind:
     landing: bool = False
 
 
+def _true_size(name: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Length and width ranges of a catalogue type, so the types both renderers draw share one size."""
+    t = CATALOGUE[name]
+    return t.length_m, t.width_m
+
+
+def _span(name: str) -> tuple[float, float]:
+    """Length and span of a catalogue aircraft (each has one fixed size)."""
+    (length, _), (span, _) = _true_size(name)
+    return length, span
+
+
 SHIPS: dict[str, Kind] = {
     k.name: k
     for k in (
-        Kind("ropucha", "ship", "ropucha", (112.5, 112.5), (15.0, 15.0), look="navy", landing=True),
-        Kind("alligator", "ship", "alligator", (113.0, 113.0), (15.5, 15.5), look="navy", landing=True),
+        Kind("ropucha", "ship", "ropucha", *_true_size("ropucha"), look="navy", landing=True),
+        Kind("alligator", "ship", "alligator", *_true_size("alligator"), look="navy", landing=True),
         Kind("ivan_gren", "ship", "ropucha", (120.0, 135.0), (16.5, 16.5), look="navy", landing=True),
         Kind("warship", "ship", "patrol_boat", (90.0, 160.0), ratio=1 / 8.0, look="navy"),
         Kind("patrol", "ship", "patrol_boat", (40.0, 70.0), (6.0, 10.0), look="navy"),
@@ -74,19 +86,21 @@ _NAVAL = {"ropucha": 12, "alligator": 10, "ivan_gren": 8, "warship": 20, "patrol
 _SMALL = {"small_boat": 6, "yacht": 4}
 
 # (name, length, span, outline, weight); outline il76 = swept wings, an24 = straight, light_aircraft = small.
+# Types in the scenario catalogue take its sizes; the others exist only here, for variety.
 _AIRCRAFT_TABLE = (
-    ("il76", 46.6, 50.5, "il76", 12), ("an124", 69.1, 73.3, "il76", 4), ("il62m", 53.1, 43.2, "il76", 5),
-    ("tu204", 46.1, 42.0, "il76", 5), ("tu154", 48.0, 37.6, "il76", 4), ("a321", 44.5, 35.8, "il76", 5),
-    ("b737_800", 39.5, 35.8, "il76", 8), ("a330", 58.8, 60.3, "il76", 4), ("b777", 63.7, 60.9, "il76", 3),
-    ("b747", 70.6, 64.4, "il76", 2), ("c130", 29.8, 40.4, "an24", 4), ("an12", 33.1, 38.0, "an24", 3),
-    ("a320", 37.6, 35.8, "il76", 8), ("b737_700", 33.6, 35.8, "il76", 4), ("an24", 23.5, 29.2, "an24", 5),
-    ("an148", 29.1, 28.9, "il76", 4), ("il18", 35.9, 37.4, "an24", 3),
+    ("il76", *_span("il76"), "il76", 12), ("an124", *_span("an124"), "il76", 4),
+    ("il62m", *_span("il62m"), "il76", 5), ("tu204", *_span("tu204"), "il76", 5),
+    ("tu154", 48.0, 37.6, "il76", 4), ("a321", 44.5, 35.8, "il76", 5), ("b737_800", 39.5, 35.8, "il76", 8),
+    ("a330", 58.8, 60.3, "il76", 4), ("b777", 63.7, 60.9, "il76", 3), ("b747", 70.6, 64.4, "il76", 2),
+    ("c130", 29.8, 40.4, "an24", 4), ("an12", 33.1, 38.0, "an24", 3), ("a320", 37.6, 35.8, "il76", 8),
+    ("b737_700", 33.6, 35.8, "il76", 4), ("an24", *_span("an24"), "an24", 5), ("an148", *_span("an148"), "il76", 4),
+    ("il18", 35.9, 37.4, "an24", 3),
 )  # fmt: skip
 AIRCRAFT: dict[str, Kind] = {
     n: Kind(n, "aircraft", o, (length, length), (span, span), look="plane") for n, length, span, o, _ in _AIRCRAFT_TABLE
 }
 AIRCRAFT["bizjet"] = Kind("bizjet", "aircraft", "il76", (15.0, 25.0), (13.0, 20.0), look="plane")
-AIRCRAFT["light"] = Kind("light", "aircraft", "light_aircraft", (8.0, 11.0), (10.0, 13.0), look="plane")
+AIRCRAFT["light"] = Kind("light", "aircraft", "light_aircraft", *_true_size("light_aircraft"), look="plane")
 AIRCRAFT["fighter"] = Kind("fighter", "aircraft", "il76", (15.0, 22.0), (9.0, 15.0), look="plane")
 _AIR_WEIGHTS = {n: float(w) for n, *_, w in _AIRCRAFT_TABLE} | {"bizjet": 5.0, "light": 3.0, "fighter": 6.0}
 

@@ -3,8 +3,8 @@
 The shared :func:`monitor.sources.synthetic.objects.draw` samples 5 x 5 points per pixel, which costs about a
 quarter of a millisecond per hull; chips hold 15 objects on average and marinas over 60, so hulls are drawn here
 at 3 x 3 samples per pixel (a 1.5 m beam still lands within a few percent of its true area after the PSF) with
-the same parts: a bow-tapered hull, a superstructure block placed as in the catalogue, and hatch bays for cargo
-ships and tankers.
+the same parts and proportions (:mod:`monitor.world.objects`): a bow-tapered hull, a superstructure block placed
+as in the catalogue, and hatch bays for cargo ships and tankers.
 """
 
 from __future__ import annotations
@@ -14,13 +14,24 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.sources.synthetic.catalogue import CATALOGUE, PlacedObject
 from monitor.sources.synthetic.objects import Patch
+from monitor.world.objects import (
+    BAY_FILL,
+    BAY_FRACTION,
+    BOW_FRACTION,
+    BOW_TIP,
+    CATALOGUE,
+    HOLD_BEAM,
+    HOLD_BOW,
+    HOLD_GAP_M,
+    HOLD_TYPES,
+    SUPER_BEAM,
+    PlacedObject,
+)
 
 __all__ = ("SUPERSAMPLE", "hull_patch")
 
 SUPERSAMPLE = 3
-_HOLDS = ("cargo_ship", "tanker")
 
 
 def _down(mask: NDArray[np.bool_], rows: int, cols: int) -> NDArray[np.float32]:
@@ -54,18 +65,18 @@ def hull_patch(obj: PlacedObject, px: float = 10.0) -> Patch:
     sin, cos = np.float32(math.sin(rad)), np.float32(math.cos(rad))
     u = east * sin + north * cos
     v = np.abs(east * cos - north * sin)
-    bow = 0.18 * length
-    taper = np.minimum(np.maximum((length / 2.0 - u) * np.float32(1.0 / bow), 0.12), 1.0)
+    bow = BOW_FRACTION * length
+    taper = np.minimum(np.maximum((length / 2.0 - u) * np.float32(1.0 / bow), BOW_TIP), 1.0)
     hull = (np.abs(u) <= length / 2.0) & (v <= beam / 2.0 * taper)
     start, size = CATALOGUE[obj.type].superstructure
     s0 = -length / 2.0 + start * length
     s1 = s0 + size * length
-    top = hull & (u >= s0) & (u <= s1) & (v <= 0.42 * beam)
+    top = hull & (u >= s0) & (u <= s1) & (v <= SUPER_BEAM * beam)
     parts = {"super": _down(top, nr, nc)}
     body = hull & ~top
-    if obj.type in _HOLDS:
-        bays = ((u - s0) * np.float32(1.0 / (length * 0.11))) % 1.0 < 0.82
-        hold = body & (u > s1 + 3.0) & (u < length / 2.0 - bow * 0.6) & (v <= 0.38 * beam) & bays
+    if obj.type in HOLD_TYPES:
+        bays = ((u - s0) * np.float32(1.0 / (length * BAY_FRACTION))) % 1.0 < BAY_FILL
+        hold = body & (u > s1 + HOLD_GAP_M) & (u < length / 2.0 - bow * HOLD_BOW) & (v <= HOLD_BEAM * beam) & bays
         parts["cargo"] = _down(hold, nr, nc)
         body &= ~hold
     parts["hull"] = _down(body, nr, nc)

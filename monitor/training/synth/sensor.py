@@ -13,13 +13,14 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from monitor.training.synth.textures import field, gaussian_noise
+from monitor.world.surfaces import CLOUD
 
 __all__ = ("Sky", "s1_finish", "s2_finish", "sky")
 
 F32 = NDArray[np.float32]
 _FLAT = np.asarray([1.0, 1.0, 1.0, 0.97, 0.85], np.float32)[:, None, None]
 _HAZE = np.asarray([1.0, 0.78, 0.6, 0.38, 0.12], np.float32)[:, None, None]
-_CLOUD = np.asarray([1.0, 0.99, 0.98, 0.96, 0.6], np.float32)[:, None, None]
+_CLOUD = np.asarray(CLOUD, np.float32)[:, None, None]
 
 
 class Sky:

@@ -1,4 +1,8 @@
-"""Object types the synthetic source can place, with their true sizes and the class a detector should report.
+"""Object types of the synthetic world, with their true sizes, ship outlines and the class a detector should report.
+
+Both renderers draw from here: the scenario renderer (:mod:`monitor.sources.synthetic`) places these types, and the
+chip renderer (:mod:`monitor.training.synth`) draws its ships and aircraft with their outlines and, for the types
+it shares with the scenarios, at the same sizes.
 
 Sizes are in metres. Ships give length and beam; aircraft give length and wingspan (reported as ``width_m``).
 At 10 m the large aircraft types (Il-76, An-124, Il-62M, Tu-204) cannot be told apart, so they share the
@@ -14,9 +18,38 @@ import numpy as np
 
 from monitor.config.models import ObjectClass
 
-__all__ = ("CATALOGUE", "Domain", "ObjectType", "PlacedObject")
+__all__ = (
+    "BAY_FILL",
+    "BAY_FRACTION",
+    "BOW_FRACTION",
+    "BOW_TIP",
+    "CATALOGUE",
+    "HOLD_BEAM",
+    "HOLD_BOW",
+    "HOLD_GAP_M",
+    "HOLD_TYPES",
+    "SUPER_BEAM",
+    "Domain",
+    "ObjectType",
+    "PlacedObject",
+)
 
 Domain = Literal["ship", "aircraft"]
+
+# A ship's outline, as both the scene drawing code and the chip renderer's fast hulls draw it. Along the hull the
+# bow tapers over the last BOW_FRACTION of the length down to BOW_TIP of the beam; the superstructure (placed by
+# ObjectType.superstructure) spans SUPER_BEAM of the beam. HOLD_TYPES carry hatch bays across HOLD_BEAM of the beam
+# from HOLD_GAP_M forward of the superstructure to HOLD_BOW of the bow taper short of the stem, one bay every
+# BAY_FRACTION of the length with BAY_FILL of it open.
+BOW_FRACTION = 0.18
+BOW_TIP = 0.12
+SUPER_BEAM = 0.42
+HOLD_TYPES = ("cargo_ship", "tanker")
+HOLD_BEAM = 0.38
+HOLD_GAP_M = 3.0
+HOLD_BOW = 0.6
+BAY_FRACTION = 0.11
+BAY_FILL = 0.82
 
 
 @dataclass(frozen=True)
