@@ -1,13 +1,17 @@
 """Train the shipped CNN bundles on one machine in a fixed wall-clock budget (how default.pt was made).
 
-Runs three trainings side by side, each through :func:`monitor.training.card.train_bundle` exactly as
+Runs trainings side by side, each through :func:`monitor.training.card.train_bundle` exactly as
 ``monitor train`` does, but needs only torch, numpy, scipy and pydantic (no GeoTIFF stack), so it runs on a
 GPU box with the real chips carried as a pool file (``monitor train --save-real-pool``):
 
-- ``s2-all``: Sentinel-2 on all eight sen2ships ports (the shipped Sentinel-2 model);
-- ``s2-fold``: the same recipe on the four training ports only, so the other four stay a held-out test of
-  the recipe;
+- ``s2-all``: Sentinel-2 on all eight sen2ships ports and the two sen2ships-partial ports (the shipped model);
+- ``s2-fold``: the same recipe on the four training ports and the two partial ports only, so genoa, hedland,
+  marseille and valencia stay a held-out test of the recipe;
 - ``s1``: Sentinel-1 (synthetic only).
+
+With ``--fine-tune`` a job starts from the bundle it replaces instead of afresh: ``s2-all`` and ``s1`` from the
+shipped ``monitor/detect/cnn/weights/default.pt``, ``s2-fold`` from ``benchmarks/models/cnn-fold4.pt``; the output
+bundle starts as a copy of that file, so the sensors a job does not train are carried over unchanged.
 
 Chips are made on the CPU by DataLoader workers and are the bottleneck, so each job first measures how many
 steps per second its workers deliver and then sets its step count to fill the budget; the count is recorded
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -61,12 +66,26 @@ def _job(name: str, args: argparse.Namespace) -> None:
 
     from monitor.training.card import train_bundle
     from monitor.training.loop import TrainConfig
-    from monitor.training.real_chips import ALL_PORTS, TRAIN_PORTS
+    from monitor.training.real_chips import ALL_PORTS, PARTIAL_PORTS, TRAIN_PORTS
 
     torch.set_num_threads(2)
     sensor, ports = JOBS[name]
-    real_ports = ALL_PORTS if ports == "all" else TRAIN_PORTS
-    cfg = TrainConfig(sensor=sensor, batch_size=args.batch_size, lr=args.lr, seed=args.seed, real_ports=real_ports)
+    real_ports = (ALL_PORTS if ports == "all" else TRAIN_PORTS) + PARTIAL_PORTS
+    init = None
+    if args.fine_tune:
+        root = Path(__file__).resolve().parents[1]
+        shipped = "monitor/detect/cnn/weights/default.pt"
+        init = root / ("benchmarks/models/cnn-fold4.pt" if name == "s2-fold" else shipped)
+        args.out.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(init, args.out / f"{name}.pt")
+    cfg = TrainConfig(
+        sensor=sensor,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        real_ports=real_ports,
+        init_from=str(init) if init else None,
+    )
     pool = args.pool if sensor == "sentinel-2-l2a" else None
     if args.smoke:
         steps = 6
@@ -74,7 +93,7 @@ def _job(name: str, args: argparse.Namespace) -> None:
         rate = _probe(cfg, pool, args.workers[name], args.probe_seconds)
         steps = int(rate * args.minutes * 60 * 0.92)
         print(f"{name}: {rate:.2f} steps/s -> {steps} steps", flush=True)
-    cfg = replace(cfg, steps=steps, checkpoint_every=max(steps // 4, 1), warmup_steps=min(100, steps))
+    cfg = replace(cfg, steps=steps, checkpoint_every=max(steps // 4, 1), warmup_steps=min(args.warmup, steps))
     out = args.out / f"{name}.pt"
     t0 = time.monotonic()
     version, card = train_bundle(
@@ -107,6 +126,9 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=json.loads, default={"s2-all": 6, "s2-fold": 5, "s1": 4})
+    parser.add_argument("--fine-tune", action="store_true", help="Start from the bundles each job replaces.")
+    parser.add_argument("--warmup", type=int, default=100, help="Linear warm-up steps.")
+    parser.add_argument("--jobs", default=",".join(JOBS), help="Comma-separated jobs to run.")
     parser.add_argument("--smoke", action="store_true", help="A few steps of each job, to check the set-up.")
     parser.add_argument("--job", choices=sorted(JOBS), default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -115,7 +137,8 @@ def main() -> None:
         return
     args.out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    procs = {name: subprocess.Popen([sys.executable, *sys.argv, "--job", name], env=env) for name in JOBS}
+    names = [n for n in args.jobs.split(",") if n]
+    procs = {name: subprocess.Popen([sys.executable, *sys.argv, "--job", name], env=env) for name in names}
     failed = [name for name, p in procs.items() if p.wait() != 0]
     if failed:
         sys.exit(f"failed: {', '.join(failed)}")

@@ -82,7 +82,7 @@ def train_cmd(
     """Train the detector (default: both sensors) and write <data>/models/monitor-cnn.pt plus its model card."""
     from monitor.training.card import train_bundle
     from monitor.training.loop import TrainConfig
-    from monitor.training.real_chips import ALL_PORTS
+    from monitor.training.real_chips import ALL_PORTS, PARTIAL_PORTS
 
     settings = load_settings(config)
     chosen: list[SensorName] = list(SENSORS) if "all" in sensors else [s for s in SENSORS if s in sensors]
@@ -90,7 +90,7 @@ def train_cmd(
     out = out or models_dir / "monitor-cnn.pt"
     if real_dir is None and DEFAULT_REAL_DIR.is_dir():
         real_dir = DEFAULT_REAL_DIR
-    ports = _ports(real_ports, ALL_PORTS)
+    ports = _ports(real_ports, ALL_PORTS + PARTIAL_PORTS)
     if save_real_pool is not None:
         from monitor.training.batches import ChipStream
         from monitor.training.real_chips import save_pool

@@ -23,6 +23,7 @@ from rasterio.windows import Window
 
 from monitor.config.models import SensorName
 from monitor.errors import InputDataError
+from monitor.imagery.estimate import ESTIMATED_TAG, estimate_b02
 from monitor.imagery.grid import Grid, ground_pixel_size
 from monitor.imagery.verify import check_written, gdal_errors
 from monitor.world.surfaces import S2_BANDS
@@ -219,7 +220,7 @@ def _scale_bands(
     tags: dict[str, str],
 ) -> dict[str, NDArray[np.float32]]:
     if sensor == "sentinel-2-l2a":
-        missing = [b for b in ("B02", "B03", "B04") if b not in raw]
+        missing = [b for b in ("B03", "B04") if b not in raw]
         if missing:
             raise InputDataError(f"{p}: band descriptions: Sentinel-2 scene lacks {', '.join(missing)}")
         scale = _DEFAULT_DN_SCALE
@@ -235,6 +236,9 @@ def _scale_bands(
             if name in raw:
                 arr = raw[name].astype(np.float32)
                 out[name] = arr if dtypes[name].startswith("float") else arr * np.float32(scale)
+        if "B02" not in out:
+            out = {"B02": estimate_b02(out), **out}
+            tags[ESTIMATED_TAG] = "B02"
         return out
     db = tags.get("UNITS", "").strip().lower() == "db"
     out = {}

@@ -107,7 +107,7 @@ class ChipStream:
         ports: Sequence[str] | None = None,
         background: int = 8,
     ) -> None:
-        from monitor.training.real_chips import TRAIN_PORTS, load_pool, real_chips
+        from monitor.training.real_chips import TRAIN_PORTS, load_pool, port_files, real_chips
 
         self.sensor = sensor
         self.seed = seed
@@ -121,11 +121,11 @@ class ChipStream:
                 self.real_ports = tuple(p for p in wanted if any(c.origin == p for c in self.real))
             else:
                 rng = np.random.default_rng([seed, 7])
-                found = [p for p in wanted if (real_dir / f"{p}.tif").exists()]
-                for port in found:
-                    tif, labels = real_dir / f"{port}.tif", real_dir / f"{port}.geojson"
+                files = [(p, port_files(real_dir, p)) for p in wanted]
+                found = [(p, f) for p, f in files if f is not None]
+                for _, (tif, labels) in found:
                     self.real += real_chips(tif, labels, rng, size=size + REAL_MARGIN, n_random=background)
-                self.real_ports = tuple(found)
+                self.real_ports = tuple(p for p, _ in found)
         self.real_fraction = real_fraction if self.real else 0.0
 
     def chips(self, step: int, n: int) -> list[Chip]:

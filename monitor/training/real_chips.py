@@ -29,10 +29,12 @@ if TYPE_CHECKING:
 __all__ = (
     "ALL_PORTS",
     "HELD_OUT_PORTS",
+    "PARTIAL_PORTS",
     "TRAIN_PORTS",
     "augment",
     "held_out_ports",
     "load_pool",
+    "port_files",
     "port_objects",
     "real_chips",
     "recrop",
@@ -44,7 +46,27 @@ _T = TypeVar("_T", bound=np.generic)
 TRAIN_PORTS = ("algiers", "athens", "cartagena", "casablanca")
 HELD_OUT_PORTS = ("genoa", "hedland", "marseille", "valencia")
 ALL_PORTS = TRAIN_PORTS + HELD_OUT_PORTS
+#: The two ports of ``sen2ships-partial`` (beside the sen2ships folder), each missing a band: santos lacks B02,
+#: which the scene reader estimates (:mod:`monitor.imagery.estimate`); san_francisco lacks B08 (a true-colour
+#: chip). Both feed training; neither is one of the held-out four.
+PARTIAL_PORTS = ("san_francisco", "santos")
 _POOL_SCALE = 65535.0
+
+
+def port_files(real_dir: Path, port: str) -> tuple[Path, Path] | None:
+    """A port's GeoTIFF and labels, in the sen2ships folder or the ``sen2ships-partial`` folder beside it.
+
+    Args:
+        real_dir: The sen2ships folder.
+        port: Port name.
+
+    Returns:
+        (tif, geojson), or None when neither folder holds the port.
+    """
+    for folder in (real_dir, real_dir.parent / "sen2ships-partial"):
+        if (folder / f"{port}.tif").exists() and (folder / f"{port}.geojson").exists():
+            return folder / f"{port}.tif", folder / f"{port}.geojson"
+    return None
 
 
 def port_objects(scene: Scene, geojson: Path) -> list[TargetObject]:

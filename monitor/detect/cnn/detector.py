@@ -34,6 +34,7 @@ from monitor.detect.classical import ClassicalDetector
 from monitor.detect.cnn.fast import Precision, fold_batch_norms, use_bfloat16
 from monitor.detect.cnn.heatmap import Peak
 from monitor.detect.cnn.inputs import to_input
+from monitor.detect.cnn.surface import image_water, unsited_families
 from monitor.detect.cnn.tiles import merge_hulls, predict
 from monitor.detect.cnn.weights import Bundle, load_bundle, sensor_model
 from monitor.detect.hull import object_sizes
@@ -119,16 +120,19 @@ class CnnDetector:
         unsited = self.bundle.card.get("sensors", {}).get(scene.sensor, {}).get("unsited", {})
         thresholds = list(model.thresholds)
         site_rules = aoi is not None and masks is not None and self.sizing == "image"
+        water = image_water(work.bands) if aoi is None and work.sensor == "sentinel-2-l2a" else None
         found = predict(
             self._nets[scene.sensor],
             x,
-            [min(thresholds)] * len(thresholds) if site_rules else thresholds,
+            [min(thresholds)] * len(thresholds) if site_rules or water is not None else thresholds,
             tile=self.tile,
             batch=self.batch,
             bfloat16=self.bfloat16,
         )
         if site_rules and masks is not None:
             found = self._surface_families(found, masks, thresholds)
+        elif water is not None:
+            found = unsited_families(found, water, thresholds)
         peaks = merge_hulls(found)
         searched = work.valid
         blobs = [0] * len(peaks)

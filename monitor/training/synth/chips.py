@@ -45,20 +45,25 @@ from monitor.config.models import MIN_LENGTH_M, SensorName
 from monitor.sources.synthetic.objects import Patch, draw
 from monitor.training.chip import Chip
 from monitor.training.synth.airport import add_apron, airport
+from monitor.training.synth.coast import paint_coast
 from monitor.training.synth.fleet import Item, populate
 from monitor.training.synth.harbour import harbour
-from monitor.training.synth.layout import SS, WATER, Layout, Line
+from monitor.training.synth.layout import SAND, SS, WATER, Layout, Line
 from monitor.training.synth.outline import hull_patch
 from monitor.training.synth.paint import Wake, paint_lines, paint_objects_s1, paint_objects_s2, paint_wakes
 from monitor.training.synth.render import s1_surface, s2_surface
 from monitor.training.synth.sensor import Sky, s1_finish, s2_finish, sky
+from monitor.training.synth.terminal import terminal_chip
 from monitor.training.synth.textures import choose
 from monitor.world.surfaces import S2_BANDS
 
-__all__ = ("IGNORE_SHIP_M", "MIN_AIRCRAFT_M", "MIN_SHIP_M", "NAVAL", "S2_DROP", "SCENES", "synthetic_chip")
+__all__ = ("IGNORE_SHIP_M", "MIN_AIRCRAFT_M", "MIN_SHIP_M", "NAVAL", "S2_DROP", "S2_SCENES", "SCENES", "synthetic_chip")
 
 # Share of chips per scene type; "negative" chips reuse the other plans with clutter and no object.
 SCENES = {"harbour": 0.45, "open": 0.12, "airport": 0.25, "mixed": 0.08, "negative": 0.10}
+# Sentinel-2 chips add airport terminals drawn after the real development airports (:mod:`.terminal`); the radar
+# network keeps the mix above.
+S2_SCENES = {"harbour": 0.36, "open": 0.10, "airport": 0.13, "terminal": 0.25, "mixed": 0.06, "negative": 0.10}
 # Share of optical chips that keep only B02-B04, and that keep B08 but lose B11.
 S2_DROP = {"true_colour": 0.30, "no_b11": 0.15}
 # Share of harbours laid out as naval bases (warships and landing ships at the berths).
@@ -154,9 +159,16 @@ def _ignore(size: int, patches: list[NDArray[np.bool_]]) -> NDArray[np.bool_] | 
 
 
 def _optical(
-    rng: np.random.Generator, lay: Layout, cover: F32, scene: _Drawn, atmosphere: Sky, shadow: tuple[float, float]
+    rng: np.random.Generator,
+    lay: Layout,
+    cover: F32,
+    scene: _Drawn,
+    atmosphere: Sky,
+    shadow: tuple[float, float],
+    negative: bool,
 ) -> tuple[dict[str, F32], NDArray[np.bool_]]:
     refl = s2_surface(rng, lay, cover)
+    paint_coast(rng, refl, cover[WATER], cover[SAND], negative)
     paint_wakes(refl, scene.wakes, radar=False)
     _whitecaps(rng, refl, cover[WATER])
     paint_lines(refl, lay.lines, rng, shadow, radar=False)
@@ -225,7 +237,10 @@ def synthetic_chip(rng: np.random.Generator, sensor: SensorName, size: int = 96)
         border with their centre outside, ships of ``IGNORE_SHIP_M`` up to ``MIN_SHIP_M`` and aircraft under
         ``MIN_AIRCRAFT_M`` are drawn and their pixels put in ``ignore``; smaller boats are plain background.
     """
-    kind = choose(rng, tuple(SCENES), tuple(SCENES.values()))
+    mix = S2_SCENES if sensor == "sentinel-2-l2a" else SCENES
+    kind = choose(rng, tuple(mix), tuple(mix.values()))
+    if kind == "terminal":
+        return terminal_chip(rng, size)
     sun, shadow = _sun(rng)
     lay, at_sea = _plan(rng, kind, size, shadow)
     negative = kind == "negative"
@@ -238,7 +253,7 @@ def synthetic_chip(rng: np.random.Generator, sensor: SensorName, size: int = 96)
     scene = _Drawn(items, size, sun, _clutter(rng, lay, items, negative))
     cover = lay.coverage()
     if atmosphere is not None:
-        bands, valid = _optical(rng, lay, cover, scene, atmosphere, shadow)
+        bands, valid = _optical(rng, lay, cover, scene, atmosphere, shadow, negative)
     else:
         bands, valid = _radar(rng, lay, cover, scene, shadow)
     objects = [i.target() for i, keep in zip(scene.items, scene.labelled, strict=True) if keep]
