@@ -1,4 +1,4 @@
-"""``monitor evaluate``: accuracy on held-out synthetic scenes and real held-out ports, detectors side by side."""
+"""``monitor evaluate``: accuracy on real airports and held-out real ports first, then held-out synthetic scenes."""
 
 from __future__ import annotations
 
@@ -19,24 +19,33 @@ __all__ = ("evaluate_all", "evaluate_cmd")
 
 
 def evaluate_all(
-    config: Path | None, detectors: list[str], every: int, real_dir: Path | None, weights: Path | None = None
+    config: Path | None,
+    detectors: list[str],
+    every: int,
+    real_dir: Path | None,
+    weights: Path | None = None,
+    aircraft_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Evaluate each detector on synthetic held-out scenes and real held-out ports.
+    """Evaluate each detector on real airports, real held-out ports and synthetic held-out scenes.
 
     The CNN is scored on the ports its model card lists as held out (none for a bundle trained on every port);
-    the classical baseline, which learns nothing, on the default held-out four.
+    the classical baseline, which learns nothing, on the default held-out four. Airports are never trained on,
+    so every airport counts for every detector.
 
     Args:
         config: Config file.
         detectors: Detector kinds (``cnn``, ``classical``).
-        every: Use every Nth synthetic acquisition.
+        every: Use every Nth synthetic acquisition (0: skip the synthetic scenes).
         real_dir: The sen2ships folder, or None to skip real ports.
         weights: CNN bundle to evaluate instead of the configured one.
+        aircraft_dir: The real airports folder (aircraft-dev), or None to skip them.
 
     Returns:
-        ``{"synthetic": [...rows], "ports": [...rows]}``.
+        ``{"airports": [...rows], "ports": [...rows], "synthetic": [...rows]}``; a real row holds the image, its
+        scored boxes, predictions, tp, fp and fn.
     """
-    from monitor.evaluate.runs import evaluate_ports, evaluate_synthetic
+    from monitor.evaluate.real import evaluate_images, real_images
+    from monitor.evaluate.runs import evaluate_synthetic
     from monitor.training.real_chips import held_out_ports
 
     settings = load_settings(config)
@@ -44,9 +53,18 @@ def evaluate_all(
         settings = replace(settings, detector=settings.detector.model_copy(update={"weights": weights}))
     synthetic: list[dict[str, Any]] = []
     ports: list[dict[str, Any]] = []
+    airports: list[dict[str, Any]] = []
     for kind in detectors:
         det_settings = replace(settings, detector=settings.detector.model_copy(update={"kind": kind}))
         det = make_detector(det_settings)
+        if aircraft_dir is not None:
+            for a in evaluate_images(aircraft_dir, real_images(aircraft_dir), det, "aircraft"):
+                airports.append(_row(det.version, "airport", a))
+        if real_dir is not None:
+            for p in evaluate_images(real_dir, held_out_ports(det), det, "ships"):
+                ports.append(_row(det.version, "port", p))
+        if not every:
+            continue
         for (aoi, sensor, cls), s in evaluate_synthetic(det_settings, det, every).items():
             synthetic.append(
                 {
@@ -63,12 +81,12 @@ def evaluate_all(
                     "count_mae": s.count_mae,
                 }
             )
-        if real_dir is not None:
-            for p in evaluate_ports(real_dir, held_out_ports(det), det):
-                ports.append(
-                    {"model": det.version, "port": p.port, "boxes": p.boxes, "tp": p.tp, "fp": p.fp, "fn": p.fn}
-                )
-    return {"synthetic": synthetic, "ports": ports}
+    return {"airports": airports, "ports": ports, "synthetic": synthetic}
+
+
+def _row(model: str, key: str, s: Any) -> dict[str, Any]:
+    return {"model": model, key: s.image, "boxes": s.boxes, "predictions": s.predictions, "tp": s.tp, "fp": s.fp,
+            "fn": s.fn}  # fmt: skip
 
 
 @click.command("evaluate")
@@ -81,12 +99,24 @@ def evaluate_all(
     default=("cnn", "classical"),
     show_default=True,
 )
-@click.option("--every", type=click.IntRange(1), default=1, show_default=True, help="Every Nth synthetic scene.")
+@click.option(
+    "--every",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    help="Every Nth synthetic scene (0: real images only).",
+)
 @click.option(
     "--real-dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="sen2ships folder (default ../shared/data/sen2ships when present).",
+)
+@click.option(
+    "--aircraft-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Real airports folder (default ../shared/data/aircraft-dev when present).",
 )
 @click.option(
     "--weights",
@@ -100,24 +130,42 @@ def evaluate_cmd(
     detectors: tuple[str, ...],
     every: int,
     real_dir: Path | None,
+    aircraft_dir: Path | None,
     weights: Path | None,
     fmt: str,
 ) -> None:
-    """Precision, recall, F1 and count error per class; vessel scores per held-out real port."""
+    """Accuracy on real airports and held-out real ports first, then on held-out synthetic scenes.
+
+    Real images run without an AOI, as the blind tests run them: aircraft per airport, vessels per port.
+    """
+    from monitor.evaluate.real import AIRCRAFT_DIR
+
     real_dir = real_dir or (DEFAULT_REAL_DIR if DEFAULT_REAL_DIR.is_dir() else None)
-    res = evaluate_all(config, list(detectors), every, real_dir, weights)
+    aircraft_dir = aircraft_dir or (AIRCRAFT_DIR if AIRCRAFT_DIR.is_dir() else None)
+    res = evaluate_all(config, list(detectors), every, real_dir, weights, aircraft_dir)
     if fmt == "json":
         click.echo(json.dumps(res, indent=1))
         return
-    cols = ["model", "aoi", "sensor", "class", "tp", "fp", "fn", "precision", "recall", "f1", "count_mae"]
-    click.echo(format_table(cols, [[r[c] for c in cols] for r in res["synthetic"]]))
-    if res["ports"]:
+    for key, title in (("airport", "Real airports (aircraft)"), ("port", "Held-out real ports (vessels)")):
+        rows = res[key + "s"]
+        if not rows:
+            continue
+        click.echo(f"{title}:")
+        cols = ["model", key, "boxes", "predictions", "tp", "fp", "fn", "precision", "recall", "f1"]
+        table = [[r[c] for c in cols[:7]] + _prf(r["tp"], r["predictions"], r["boxes"]) for r in rows]
+        for model in dict.fromkeys(r["model"] for r in rows):
+            mine = [r for r in rows if r["model"] == model]
+            tp, pred, boxes = (sum(r[k] for r in mine) for k in ("tp", "predictions", "boxes"))
+            table.append([model, "TOTAL", boxes, pred, tp, pred - tp, boxes - tp, *_prf(tp, pred, boxes)])
+        click.echo(format_table(cols, table))
         click.echo("")
-        rows = []
-        for r in res["ports"]:
-            p = r["tp"] / max(r["tp"] + r["fp"], 1)
-            rc = r["tp"] / max(r["boxes"], 1)
-            rows.append(
-                [r["model"], r["port"], r["boxes"], r["tp"], r["fp"], r["fn"], p, rc, 2 * p * rc / max(p + rc, 1e-9)]
-            )
-        click.echo(format_table(["model", "port", "boxes", "tp", "fp", "fn", "precision", "recall", "f1"], rows))
+    if res["synthetic"]:
+        click.echo("Held-out synthetic scenes:")
+        cols = ["model", "aoi", "sensor", "class", "tp", "fp", "fn", "precision", "recall", "f1", "count_mae"]
+        click.echo(format_table(cols, [[r[c] for c in cols] for r in res["synthetic"]]))
+
+
+def _prf(tp: int, predictions: int, boxes: int) -> list[float]:
+    p = tp / predictions if predictions else 1.0
+    r = tp / boxes if boxes else 1.0
+    return [p, r, 2 * tp / max(predictions + boxes, 1)]

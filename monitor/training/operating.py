@@ -32,7 +32,8 @@ def choose_unsited(detect_all: Any, real_dir: Path, ports: Sequence[str]) -> dic
     Returns:
         ``{"min_score", "min_length_m", "f1", "precision", "recall"}`` measured on those ports.
     """
-    from monitor.evaluate.runs import score_port
+    from monitor.config.models import SHIP_CLASSES
+    from monitor.evaluate.real import score_image
 
     cache: dict[str, list[Detection]] = {}
     for port in ports:
@@ -44,7 +45,7 @@ def choose_unsited(detect_all: Any, real_dir: Path, ports: Sequence[str]) -> dic
             tp = fp = fn = 0
             for port, dets in cache.items():
                 kept = [d for d in dets if d.score >= score and d.length_m >= length]
-                s = score_port(kept, real_dir / f"{port}.geojson")
+                s = score_image(kept, real_dir / f"{port}.geojson", SHIP_CLASSES)
                 tp, fp, fn = tp + s.tp, fp + s.fp, fn + s.fn
             p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
             f1 = 2 * p * r / max(p + r, 1e-9)

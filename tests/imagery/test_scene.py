@@ -120,3 +120,33 @@ def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path, utm_grid):
     with pytest.raises(ValueError):
         write_scene(tmp_path / "s1.tif", utm_grid, bad, {}, "float32")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_blue_band_is_estimated_and_flagged(tmp_path, utm_grid):
+    rng = np.random.default_rng(3)
+    green = rng.uniform(0.03, 0.2, utm_grid.shape).astype(np.float32)
+    red, nir = green * 0.9, green * 1.4
+    truth = np.float32(1.1411) * green - np.float32(0.1673) * red - np.float32(0.0937) * nir + np.float32(0.0049)
+    p = write_scene(
+        tmp_path / "noblue.tif",
+        utm_grid,
+        {"B03": green, "B04": red, "B08": nir},
+        {"SENSOR": "sentinel-2-l2a", "MISSING_BANDS": "B02"},
+        "float32",
+    )
+    scene = read_scene(p)
+    assert scene.tags["ESTIMATED_BANDS"] == "B02"
+    np.testing.assert_allclose(scene.bands["B02"], np.clip(truth, 0, None), atol=1e-5)
+    full = read_scene(_s2(tmp_path, utm_grid))
+    assert "ESTIMATED_BANDS" not in full.tags
+
+
+def test_blue_estimate_is_close_on_a_real_port():
+    from monitor.imagery.estimate import estimate_b02
+
+    tif = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sen2ships" / "genoa.tif"
+    if not tif.exists():
+        pytest.skip("../shared/data/sen2ships is not beside this checkout")
+    bands = read_scene(tif).bands
+    guess = estimate_b02({k: v for k, v in bands.items() if k != "B02"})
+    assert float(np.sqrt(np.mean((guess - bands["B02"]) ** 2))) < 0.02

@@ -24,7 +24,10 @@ from scipy import ndimage
 from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES
 from monitor.detect.cnn.heatmap import Peak
 
-__all__ = ("image_water", "unsited_families")
+__all__ = ("TRANSPORT_MIN_M", "image_water", "unsited_families")
+
+#: Length (or span) from which an aircraft is a transport in the synthetic labels.
+TRANSPORT_MIN_M = 38.0
 
 
 def image_water(bands: dict[str, NDArray[np.float32]]) -> NDArray[np.bool_] | None:
@@ -71,8 +74,9 @@ def unsited_families(
         dry_share: A peak with at most this share of water in its disk is an aircraft.
 
     Returns:
-        The peaks that pass their (possibly new) class's threshold. A peak whose family the surface overrules
-        takes that family's most permissive class; peaks in between keep the network's class.
+        The peaks that pass their class's threshold. A peak whose family the surface overrules is kept at that
+        family's lowest threshold and becomes ``vessel``, or ``transport_aircraft`` from 38 m (else
+        ``aircraft``); peaks in between keep the network's class.
     """
     h, w = water.shape
     yy, xx = np.mgrid[-reach_px : reach_px + 1, -reach_px : reach_px + 1]
@@ -86,8 +90,17 @@ def unsited_families(
         cls = CLASSES[p.class_index]
         family = SHIP_CLASSES if share >= ship_share else AIRCRAFT_CLASSES if share <= dry_share else None
         if family is not None and cls not in family:
-            index = min((CLASSES.index(k) for k in family), key=lambda i: thresholds[i])
-            p = dataclasses.replace(p, class_index=index)
-        if p.score >= thresholds[p.class_index]:
+            # The peak passes at its new family's most permissive threshold, but is reported as the family's
+            # plain class: without a site nothing says "landing ship", and the measured length says "transport".
+            floor = min(thresholds[CLASSES.index(k)] for k in family)
+            if p.score >= floor:
+                out.append(dataclasses.replace(p, class_index=CLASSES.index(_plain(family, p.length_m))))
+        elif p.score >= thresholds[p.class_index]:
             out.append(p)
     return out
+
+
+def _plain(family: tuple[str, ...], length_m: float) -> str:
+    if family == SHIP_CLASSES:
+        return "vessel"
+    return "transport_aircraft" if length_m >= TRANSPORT_MIN_M else "aircraft"

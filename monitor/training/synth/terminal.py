@@ -114,10 +114,15 @@ class Canvas:
             side = (a1 - a0) * (cb - b0) - (b1 - b0) * (ca - a0)
             cross = (a1 - a0) * (across - b0) - (b1 - b0) * (along - a0)
             inside &= cross * np.sign(side) >= 0
+        self.fill(rs, cs, inside, value, shade)
+
+    def fill(self, rs: slice, cs: slice, inside: NDArray[np.bool_], value: F32, shade: float | None = None) -> None:
+        """Paint ``value`` (or multiply by ``shade``) where ``inside`` is true on the window (rs, cs)."""
+        window = self.img[:, rs, cs]
         if shade is not None:
-            self.img[:, rs, cs] = np.where(inside, self.img[:, rs, cs] * np.float32(shade), self.img[:, rs, cs])
+            window[:, inside] *= np.float32(shade)
         else:
-            self.img[:, rs, cs] = np.where(inside, value[:, None, None], self.img[:, rs, cs])
+            window[:, inside] = value[:, None]
 
     def rect(
         self, y: float, x: float, heading: float, length: float, width: float, value: F32, shade: float | None = None
@@ -230,6 +235,8 @@ class _Scene:
         reach = 1.0 / math.tan(elevation)
         self.sun = (math.cos(azimuth) * reach, -math.sin(azimuth) * reach)
         self.planes: list[Plane] = []
+        # Share of aircraft standing on a pad of another tone (per chip; empty pads are drawn too).
+        self.pads = float(rng.choice([0.0, 0.5, 0.9]))
         # The apron: its axis (degrees clockwise from up), centre (m) and width (m); set by _ground.
         self.theta = 0.0
         self.apron = (self.extent / 2, self.extent / 2, self.extent)
@@ -238,10 +245,19 @@ class _Scene:
         r = max(p.length, p.span) / 2
         return all(math.hypot(p.y - q.y, p.x - q.x) > 0.8 * (r + max(q.length, q.span) / 2) for q in self.planes)
 
+    def pad(self, y: float, x: float, heading: float, length: float, width: float) -> None:
+        """A stand's pavement pad: stands are often concrete in an asphalt apron, or freshly resurfaced."""
+        cv = self.cv
+        base = cv.img[:, min(max(int(y / cv.m), 0), cv.n - 1), min(max(int(x / cv.m), 0), cv.n - 1)]
+        tone = base * np.float32(self.rng.uniform(0.8, 1.35))
+        cv.rect(y, x, heading, length, width, tone.astype(np.float32))
+
     def plane(self, y: float, x: float, heading: float, size: tuple[float, float, bool]) -> bool:
         p = Plane(y, x, heading % 360.0, *size)
         if not self.fits(p):
             return False
+        if self.rng.uniform() < self.pads:
+            self.pad(y, x, heading, p.length + self.rng.uniform(4, 20), p.span + self.rng.uniform(4, 20))
         draw_plane(self.cv, p, self.sun)
         self.planes.append(p)
         return True
@@ -260,7 +276,7 @@ class _Scene:
 
     def building(self, y: float, x: float, theta: float, length: float, depth: float, material: str) -> None:
         cv, rng = self.cv, self.rng
-        height = rng.uniform(6.0, 25.0)
+        height = rng.uniform(4.0, 15.0)
         cv.rect(
             y + self.sun[0] * height,
             x + self.sun[1] * height,
@@ -268,7 +284,7 @@ class _Scene:
             length,
             depth,
             cv.spectrum(material),
-            shade=float(rng.uniform(0.45, 0.65)),
+            shade=float(rng.uniform(0.6, 0.85)),
         )
         roof = cv.spectrum(material)
         cv.rect(y, x, theta, length, depth, roof)
@@ -279,11 +295,59 @@ class _Scene:
             cv.rect(*_frame(y, x, theta, a, b), theta, rng.uniform(3.0, 20.0), rng.uniform(2.0, 8.0), look)
 
 
+def _landside(s: _Scene, theta: float) -> None:
+    """Town and terminal land side under the whole chip; the apron is laid over it afterwards.
+
+    A street grid, blocks of buildings with roof plant, trees and car parks: roof plant and car rows are what the
+    network took for aircraft on the real airports.
+    """
+    rng, cv, e = s.rng, s.cv, s.extent
+    street, block = rng.uniform(8.0, 20.0), rng.uniform(40.0, 130.0)
+    # The street grid in one pass over the canvas: a pixel is street when either grid coordinate falls in a gap.
+    centres = (np.arange(cv.n, dtype=np.float32) + 0.5) * cv.m - e / 2
+    h = math.radians(theta)
+    along = centres[None, :] * math.sin(h) - centres[:, None] * math.cos(h)
+    across = centres[None, :] * math.cos(h) + centres[:, None] * math.sin(h)
+    pitch = block + street
+    streets = ((along + street / 2) % pitch < street) | ((across + street / 2) % pitch < street)
+    cv.fill(slice(0, cv.n), slice(0, cv.n), streets, cv.spectrum("asphalt", 0.05))
+    n = int(1.5 * e / pitch) + 1
+    for i in range(-n, n + 1):
+        for j in range(-n, n + 1):
+            cy, cx = _frame(e / 2, e / 2, theta, (i + 0.5) * pitch, (j + 0.5) * pitch)
+            if not (-block < cy < e + block and -block < cx < e + block):
+                continue
+            use = rng.uniform()
+            if use < 0.55:
+                for _ in range(int(rng.integers(1, 6))):
+                    by, bx = _frame(cy, cx, theta, rng.uniform(-0.3, 0.3) * block, rng.uniform(-0.3, 0.3) * block)
+                    material = str(rng.choice(["roof_light", "grey", "roof_dark", "roof_red", "roof_blue", "white"]))
+                    s.building(by, bx, theta, rng.uniform(10.0, 0.8 * block), rng.uniform(8.0, 0.6 * block), material)
+            elif use < 0.75:
+                for _ in range(int(rng.integers(2, 8))):
+                    ty, tx = _frame(cy, cx, theta, rng.uniform(-0.5, 0.5) * block, rng.uniform(-0.5, 0.5) * block)
+                    radius = rng.uniform(3.0, 8.0)
+                    crown = [(radius * np.cos(a), radius * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 7)[:-1]]
+                    cv.polygon(ty, tx, 0.0, crown, cv.spectrum("grass") * np.float32(0.7))
+            elif use < 0.9:
+                cv.rect(cy, cx, theta, block, block, cv.spectrum("asphalt", 0.05))
+                # At 10 m single cars are sub-pixel: a row of parked cars is a speckled stripe of mixed colours.
+                for r in range(int(block // 6)):
+                    if rng.uniform() < 0.8:
+                        cars = 0.5 * cv.spectrum("grey", 0.3) + 0.5 * cv.spectrum("white", 0.3) * np.float32(
+                            rng.uniform(0.6, 1.1)
+                        )
+                        ry, rx = _frame(cy, cx, theta, 0.0, -block / 2 + r * 6 + 3)
+                        cv.rect(ry, rx, theta, block * rng.uniform(0.5, 1.0), 4.5, cars.astype(np.float32))
+
+
 def _ground(s: _Scene) -> None:
     cv, rng, e = s.cv, s.rng, s.extent
     cv.img[:] = cv.spectrum("grass" if rng.uniform() < 0.55 else "soil")[:, None, None]
     theta = float(rng.uniform(0.0, 180.0))
     s.theta = theta
+    if rng.uniform() < 0.65:
+        _landside(s, theta + float(rng.uniform(-20.0, 20.0)))
     pave = "concrete" if rng.uniform() < 0.8 else "asphalt"
     width = rng.uniform(0.5, 1.6) * e
     s.apron = (e / 2 + rng.uniform(-0.25, 0.25) * e, e / 2 + rng.uniform(-0.25, 0.25) * e, width)
@@ -341,6 +405,9 @@ def _pier(s: _Scene) -> None:
                         vy, vx = _frame(ny, nx, theta, rng.uniform(-0.6, 0.6) * pitch, rng.uniform(-0.6, 0.6) * size[0])
                         s.vehicle(vy, vx, theta + float(rng.choice([0.0, 90.0])))
             elif rng.uniform() < 0.6:
+                if rng.uniform() < s.pads:
+                    py2, px2 = _frame(py, px, theta, a + pitch / 2, side * (depth / 2 + gap + size[0] / 2))
+                    s.pad(py2, px2, theta + 90.0, size[0] + 10.0, size[1] + 10.0)
                 for _ in range(int(rng.integers(1, 5))):
                     vy, vx = _frame(py, px, theta, a + rng.uniform(0, pitch), side * (depth / 2 + rng.uniform(5, 40)))
                     s.vehicle(vy, vx, theta + float(rng.choice([0.0, 90.0])))
@@ -368,8 +435,11 @@ def _stands(s: _Scene, freighters: bool) -> None:
                 cv.rect(y, x, theta + facing, size[0] * 1.2, 1.5, line)
             if rng.uniform() < occupancy:
                 s.plane(y, x, theta + facing + rng.normal(0.0, 3.0), size)
-            elif rng.uniform() < 0.3:
-                s.vehicle(y, x, theta + facing)
+            else:
+                if rng.uniform() < s.pads:
+                    s.pad(y, x, theta + facing, size[0] + 10.0, size[1] + 10.0)
+                if rng.uniform() < 0.3:
+                    s.vehicle(y, x, theta + facing)
             a += pitch
 
 
@@ -418,6 +488,16 @@ def _finish(s: _Scene, size_px: int) -> F32:
     # Gentle low-frequency brightness variation (sun, surface wear) before integration.
     field = ndimage.zoom(rng.normal(0.0, 1.0, (6, 6)), img.shape[1] / 6, order=1)[: img.shape[1], : img.shape[2]]
     img *= np.float32(1.0) + np.float32(rng.uniform(0.0, 0.06)) * field.astype(np.float32)
+    # Real aprons are busy at every scale: stains, patches, tyre marks, worn paint (10-60 m blobs).
+    n = img.shape[1]
+    for scale in (5.0, 12.0):
+        stain = ndimage.gaussian_filter(rng.normal(0.0, 1.0, (n, n)).astype(np.float32), scale)
+        stain /= max(float(stain.std()), 1e-6)
+        img *= np.float32(1.0) + np.float32(rng.uniform(0.0, 0.08)) * stain
+    # Pan-sharpened metre-scale imagery and real optics soften edges before the 10 m integration.
+    soft = rng.uniform(0.0, 2.5)
+    if soft > 0.5:
+        img = ndimage.gaussian_filter(img, (0, soft, soft))
     if rng.uniform() < 0.5:
         # The development airports are 8-bit exports scaled to 0.35: bright roofs and fuselages clip there.
         top = np.float32(rng.uniform(0.3, 0.45))
