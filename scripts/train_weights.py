@@ -72,7 +72,11 @@ def _job(name: str, args: argparse.Namespace) -> None:
     sensor, ports = JOBS[name]
     real_ports = (ALL_PORTS if ports == "all" else TRAIN_PORTS) + PARTIAL_PORTS
     init = None
-    if args.fine_tune:
+    if args.init_dir is not None:
+        init = args.init_dir / f"{name}.pt"
+        args.out.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(init, args.out / f"{name}.pt")
+    elif args.fine_tune:
         root = Path(__file__).resolve().parents[1]
         shipped = "monitor/detect/cnn/weights/default.pt"
         init = root / ("benchmarks/models/cnn-fold4.pt" if name == "s2-fold" else shipped)
@@ -127,6 +131,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=json.loads, default={"s2-all": 6, "s2-fold": 5, "s1": 4})
     parser.add_argument("--fine-tune", action="store_true", help="Start from the bundles each job replaces.")
+    parser.add_argument("--init-dir", type=Path, default=None, help="Continue from DIR/<job>.pt (a second round).")
     parser.add_argument("--warmup", type=int, default=100, help="Linear warm-up steps.")
     parser.add_argument("--jobs", default=",".join(JOBS), help="Comma-separated jobs to run.")
     parser.add_argument("--smoke", action="store_true", help="A few steps of each job, to check the set-up.")

@@ -149,9 +149,26 @@ def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
         lambda scene: [d for d in det.detect(scene, None, None) if d.score >= floor], real_dir, ports
     )
     chosen["tuned_on"] = ",".join(ports)  # type: ignore[assignment]
+    chosen.update(_aircraft_point(CnnDetector(out)))
     card = det.bundle.card
     card["sensors"][sensor]["unsited"] = chosen
     version = save_bundle(out, det.bundle.models, card)
     card["version"] = version
     out.with_name(out.name + ".card.json").write_text(json.dumps(card, indent=1, default=str) + "\n")
     return chosen
+
+
+def _aircraft_point(det: Any) -> dict[str, Any]:
+    """The no-AOI aircraft floor, chosen on the tuning half of the real development airports when present."""
+    from monitor.evaluate.real import AIRCRAFT_DIR, real_images
+    from monitor.training.operating import AIRCRAFT_SCORES, airport_halves, choose_unsited_aircraft
+
+    names = real_images(AIRCRAFT_DIR) if AIRCRAFT_DIR.is_dir() else []
+    if not names:
+        return {}
+    tuning, _ = airport_halves(names)
+    # Decode aircraft down to the lowest floor swept; the sweep then raises it.
+    det.bundle.card["sensors"]["sentinel-2-l2a"]["unsited"] = {"aircraft_min_score": min(AIRCRAFT_SCORES)}
+    point: dict[str, Any] = choose_unsited_aircraft(lambda scene: det.detect(scene, None, None), AIRCRAFT_DIR, tuning)
+    point["aircraft_tuned_on"] = f"aircraft-dev, {len(tuning)} of {len(names)} airports (even positions)"
+    return point

@@ -27,7 +27,7 @@ class Chip:
         objects: Labelled objects; ``class_index`` follows ``CLASSES``.
         ignore: Pixels where unlabelled objects may exist (loss is not taken there), or None.
         size_known: False when lengths, widths and headings are rough (real boxes): only the heatmap is trained.
-        origin: Where the chip came from (``synthetic`` or a port name), for bookkeeping.
+        origin: Where the chip came from (``synthetic``, ``synthetic/terminal`` or a port name), for bookkeeping.
     """
 
     sensor: SensorName

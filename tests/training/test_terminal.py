@@ -13,7 +13,7 @@ from monitor.training.synth.terminal import terminal_chip, terminal_scene
 def test_terminal_chips_are_deterministic_and_labelled_inside():
     a, b = terminal_chip(np.random.default_rng(5), 96), terminal_chip(np.random.default_rng(5), 96)
     assert a.objects == b.objects and all(np.array_equal(a.bands[k], b.bands[k]) for k in a.bands)
-    assert a.origin == "terminal" and a.size_known and a.valid.all()
+    assert a.origin == "synthetic/terminal" and a.size_known and a.valid.all()
     for o in a.objects:
         assert 0 <= o.row < 96 and 0 <= o.col < 96
         cls = CLASSES[o.class_index]
@@ -72,6 +72,6 @@ def test_terminals_look_like_the_measured_real_airports():
 def test_sentinel2_mix_holds_terminals_and_radar_does_not():
     assert S2_SCENES["terminal"] > 0
     origins = {synthetic_chip(np.random.default_rng(i), "sentinel-2-l2a", 48).origin for i in range(40)}
-    assert "terminal" in origins
+    assert "synthetic/terminal" in origins
     radar = {synthetic_chip(np.random.default_rng(i), "sentinel-1-grd", 48).origin for i in range(40)}
     assert radar == {"synthetic"}

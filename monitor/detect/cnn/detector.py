@@ -51,19 +51,19 @@ Sizing = Literal["image", "network"]
 def unsited_keeps(p: Peak, cls: str, unsited: dict[str, float]) -> bool:
     """Whether a peak passes the no-AOI operating point.
 
-    The floor was tuned on labelled ports, so it applies to ships only; aircraft keep the thresholds
-    calibrated on synthetic chips, since no labelled airport imagery exists here to tune on.
+    Ships need ``min_score`` and ``min_length_m`` (chosen on the real training ports); aircraft need
+    ``aircraft_min_score`` (chosen on the tuning half of the real development airports), when the card has one.
 
     Args:
         p: The peak.
         cls: Its class name.
-        unsited: The bundle's ``unsited`` card entry (``min_score``, ``min_length_m``).
+        unsited: The bundle's ``unsited`` card entry.
 
     Returns:
         True to keep it.
     """
     if cls not in SHIP_CLASSES:
-        return True
+        return p.score >= unsited.get("aircraft_min_score", 0.0)
     return p.score >= unsited.get("min_score", 0.0) and p.length_m >= unsited.get("min_length_m", 0.0)
 
 
@@ -119,6 +119,12 @@ class CnnDetector:
         x = to_input(work.sensor, work.bands)
         unsited = self.bundle.card.get("sensors", {}).get(scene.sensor, {}).get("unsited", {})
         thresholds = list(model.thresholds)
+        if aoi is None and "aircraft_min_score" in unsited:
+            # Without a site the aircraft floor chosen on real airports replaces the synthetic-chip thresholds.
+            thresholds = [
+                unsited["aircraft_min_score"] if c in AIRCRAFT_CLASSES else t
+                for c, t in zip(CLASSES, thresholds, strict=True)
+            ]
         site_rules = aoi is not None and masks is not None and self.sizing == "image"
         water = image_water(work.bands) if aoi is None and work.sensor == "sentinel-2-l2a" else None
         found = predict(

@@ -573,4 +573,4 @@ def terminal_chip(rng: np.random.Generator, size: int = 96) -> Chip:
             ignore |= (rr + 0.5 - p.y / 10.0) ** 2 + (cc + 0.5 - p.x / 10.0) ** 2 <= r * r
     count = 3 if rng.uniform() < TRUE_COLOUR else int(rng.choice([4, 5]))
     bands = {n: np.ascontiguousarray(img[i]) for i, n in enumerate(S2_BANDS[:count])}
-    return Chip("sentinel-2-l2a", bands, np.ones((size, size), bool), objects, ignore, True, "terminal")
+    return Chip("sentinel-2-l2a", bands, np.ones((size, size), bool), objects, ignore, True, "synthetic/terminal")
