@@ -7,7 +7,6 @@ sub-cell offset). The training targets these heads learn are built in :mod:`moni
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,21 +50,18 @@ def decode(out: NetOutput, thresholds: Sequence[float]) -> list[list[Peak]]:
     result: list[list[Peak]] = []
     for n in range(best.shape[0]):
         rows, cols = torch.nonzero(keep[n], as_tuple=True)
-        peaks = []
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            dy, dx = out.offset[n, :, r, c].tolist()
-            s, co = out.heading[n, :, r, c].tolist()
-            length, width = torch.exp(out.size[n, :, r, c]).tolist()
-            peaks.append(
-                Peak(
-                    row=(r + 0.5 + dy) * STRIDE,
-                    col=(c + 0.5 + dx) * STRIDE,
-                    class_index=int(cls[n, r, c]),
-                    score=float(best[n, r, c]),
-                    length_m=length,
-                    width_m=width,
-                    heading_deg=math.degrees(math.atan2(s, co) / 2.0) % 180.0,
+        # One gather per head for all peaks: a scene with thousands of peaks decodes in milliseconds.
+        dy, dx = out.offset[n][:, rows, cols].tolist()
+        sin2, cos2 = out.heading[n][:, rows, cols]
+        lengths, widths = torch.exp(out.size[n][:, rows, cols]).tolist()
+        headings = torch.rad2deg(torch.atan2(sin2, cos2) / 2.0).remainder(180.0).tolist()
+        classes, scores = cls[n, rows, cols].tolist(), best[n, rows, cols].tolist()
+        result.append(
+            [
+                Peak((r + 0.5 + oy) * STRIDE, (c + 0.5 + ox) * STRIDE, k, sc, ln, wd, hd)
+                for r, c, oy, ox, k, sc, ln, wd, hd in zip(
+                    rows.tolist(), cols.tolist(), dy, dx, classes, scores, lengths, widths, headings, strict=True
                 )
-            )
-        result.append(peaks)
+            ]
+        )
     return result
