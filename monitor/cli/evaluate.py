@@ -138,7 +138,7 @@ def evaluate_cmd(
 
     Real images run without an AOI, as the blind tests run them: aircraft per airport, vessels per port.
     """
-    from monitor.evaluate.real import AIRCRAFT_DIR
+    from monitor.evaluate.real import AIRCRAFT_DIR, RealScore, totals
 
     real_dir = real_dir or (DEFAULT_REAL_DIR if DEFAULT_REAL_DIR.is_dir() else None)
     aircraft_dir = aircraft_dir or (AIRCRAFT_DIR if AIRCRAFT_DIR.is_dir() else None)
@@ -152,20 +152,13 @@ def evaluate_cmd(
             continue
         click.echo(f"{title}:")
         cols = ["model", key, "boxes", "predictions", "tp", "fp", "fn", "precision", "recall", "f1"]
-        table = [[r[c] for c in cols[:7]] + _prf(r["tp"], r["predictions"], r["boxes"]) for r in rows]
-        for model in dict.fromkeys(r["model"] for r in rows):
-            mine = [r for r in rows if r["model"] == model]
-            tp, pred, boxes = (sum(r[k] for r in mine) for k in ("tp", "predictions", "boxes"))
-            table.append([model, "TOTAL", boxes, pred, tp, pred - tp, boxes - tp, *_prf(tp, pred, boxes)])
+        scores = [(r["model"], RealScore(r[key], r["boxes"], r["predictions"], r["tp"])) for r in rows]
+        for model in dict.fromkeys(m for m, _ in scores):
+            scores.append((model, totals([s for m, s in scores if m == model])))
+        table = [[m, s.image, s.boxes, s.predictions, s.tp, s.fp, s.fn, s.precision, s.recall, s.f1] for m, s in scores]
         click.echo(format_table(cols, table))
         click.echo("")
     if res["synthetic"]:
         click.echo("Held-out synthetic scenes:")
         cols = ["model", "aoi", "sensor", "class", "tp", "fp", "fn", "precision", "recall", "f1", "count_mae"]
         click.echo(format_table(cols, [[r[c] for c in cols] for r in res["synthetic"]]))
-
-
-def _prf(tp: int, predictions: int, boxes: int) -> list[float]:
-    p = tp / predictions if predictions else 1.0
-    r = tp / boxes if boxes else 1.0
-    return [p, r, 2 * tp / max(predictions + boxes, 1)]

@@ -17,6 +17,7 @@ __all__ = (
     "CLASSES",
     "MIN_LENGTH_M",
     "SENSORS",
+    "TRANSPORT_MIN_M",
     "AOIConfig",
     "AlertRule",
     "AnalysisConfig",
@@ -43,6 +44,9 @@ AIRCRAFT_CLASSES: tuple[ObjectClass, ...] = ("transport_aircraft", "aircraft")
 #: The smallest object of each class that the monitor reports (longest side, metres): about 3 px for a hull at
 #: 10 m, the harbour floor of reliable detection, and 1.5 px for an aircraft. Smaller objects are taught as
 #: background or left out of the loss, and benchmarks count them as "don't care".
+#: Aircraft of this length or span and more are ``transport_aircraft`` in the synthetic labels (an An-148's 28.9 m
+#: span stays ``aircraft``; every airliner and military transport the sites see is larger).
+TRANSPORT_MIN_M = 38.0
 MIN_LENGTH_M: dict[ObjectClass, float] = {
     "landing_ship": 30.0,
     "vessel": 30.0,

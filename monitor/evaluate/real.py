@@ -17,13 +17,23 @@ from monitor.config.models import AIRCRAFT_CLASSES, SHIP_CLASSES
 from monitor.detect.base import Detection, Detector
 from monitor.imagery.scene import read_scene
 
-__all__ = ("AIRCRAFT_DIR", "PARTIAL_DIR", "RealScore", "evaluate_images", "real_images", "score_image", "totals")
+__all__ = (
+    "AIRCRAFT_DIR",
+    "PARTIAL_DIR",
+    "SHARED_DATA",
+    "RealScore",
+    "evaluate_images",
+    "real_images",
+    "score_image",
+    "totals",
+)
 
-_SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+#: The real labelled data beside a checkout (../shared/data), used when present.
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 #: Real airports at 10 m (evaluation only; see its README), used when present beside the checkout.
-AIRCRAFT_DIR = _SHARED / "aircraft-dev"
+AIRCRAFT_DIR = SHARED_DATA / "aircraft-dev"
 #: Two more real ports, each missing a band.
-PARTIAL_DIR = _SHARED / "sen2ships-partial"
+PARTIAL_DIR = SHARED_DATA / "sen2ships-partial"
 
 
 @dataclass(frozen=True)

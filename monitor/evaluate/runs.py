@@ -14,13 +14,14 @@ from pathlib import Path
 from monitor.config.loader import Settings
 from monitor.detect.base import Detector
 from monitor.evaluate.matching import ClassScore, load_truth, score_scenes
+from monitor.evaluate.real import SHARED_DATA
 from monitor.pipeline import Job, default_until, make_source, process_scene
 
 __all__ = ("DEFAULT_REAL_DIR", "HELD_OUT_SEED", "evaluate_synthetic")
 
 HELD_OUT_SEED = 424242
 #: The real development ports beside a checkout (../shared/data/sen2ships), used when present.
-DEFAULT_REAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "sen2ships"
+DEFAULT_REAL_DIR = SHARED_DATA / "sen2ships"
 
 
 def evaluate_synthetic(

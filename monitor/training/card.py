@@ -149,7 +149,8 @@ def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
         lambda scene: [d for d in det.detect(scene, None, None) if d.score >= floor], real_dir, ports
     )
     chosen["tuned_on"] = ",".join(ports)  # type: ignore[assignment]
-    chosen.update(_aircraft_point(CnnDetector(out)))
+    # The aircraft sweep sets its own decoding floor on the same detector; the card's entry is rewritten below.
+    chosen.update(_aircraft_point(det))
     card = det.bundle.card
     card["sensors"][sensor]["unsited"] = chosen
     version = save_bundle(out, det.bundle.models, card)

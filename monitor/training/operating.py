@@ -39,7 +39,7 @@ def choose_unsited(detect_all: Any, real_dir: Path, ports: Sequence[str]) -> dic
         ``{"min_score", "min_length_m", "f1", "precision", "recall"}`` measured on those ports.
     """
     from monitor.config.models import SHIP_CLASSES
-    from monitor.evaluate.real import score_image
+    from monitor.evaluate.real import score_image, totals
     from monitor.training.real_chips import port_files
 
     cache: dict[str, list[Detection]] = {}
@@ -51,15 +51,13 @@ def choose_unsited(detect_all: Any, real_dir: Path, ports: Sequence[str]) -> dic
     best: dict[str, float] = {"f1": -1.0}
     for score in SCORES:
         for length in LENGTHS:
-            tp = fp = fn = 0
-            for port, dets in cache.items():
-                kept = [d for d in dets if d.score >= score and d.length_m >= length]
-                s = score_image(kept, labels[port], SHIP_CLASSES)
-                tp, fp, fn = tp + s.tp, fp + s.fp, fn + s.fn
-            p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-            f1 = 2 * p * r / max(p + r, 1e-9)
-            if f1 > best["f1"]:
-                best = {"min_score": score, "min_length_m": length, "f1": f1, "precision": p, "recall": r}
+            t = totals(
+                [score_image([d for d in dets if d.score >= score and d.length_m >= length], labels[port],
+                             SHIP_CLASSES) for port, dets in cache.items()]
+            )  # fmt: skip
+            if t.f1 > best["f1"]:
+                best = {"min_score": score, "min_length_m": length, "f1": t.f1, "precision": t.precision,
+                        "recall": t.recall}  # fmt: skip
     return best
 
 

@@ -51,8 +51,9 @@ Sizing = Literal["image", "network"]
 def unsited_keeps(p: Peak, cls: str, unsited: dict[str, float]) -> bool:
     """Whether a peak passes the no-AOI operating point.
 
-    Ships need ``min_score`` and ``min_length_m`` (chosen on the real training ports); aircraft need
-    ``aircraft_min_score`` (chosen on the tuning half of the real development airports), when the card has one.
+    Ships need ``min_score`` and ``min_length_m`` (chosen on the real training ports). The aircraft floor
+    (``aircraft_min_score``) is not checked here: :meth:`CnnDetector.detect` makes it the aircraft classes'
+    decoding threshold, so no aircraft below it reaches this test.
 
     Args:
         p: The peak.
@@ -63,7 +64,7 @@ def unsited_keeps(p: Peak, cls: str, unsited: dict[str, float]) -> bool:
         True to keep it.
     """
     if cls not in SHIP_CLASSES:
-        return p.score >= unsited.get("aircraft_min_score", 0.0)
+        return True
     return p.score >= unsited.get("min_score", 0.0) and p.length_m >= unsited.get("min_length_m", 0.0)
 
 

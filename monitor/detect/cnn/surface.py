@@ -20,13 +20,10 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES
+from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES, TRANSPORT_MIN_M
 from monitor.detect.cnn.heatmap import Peak
 
-__all__ = ("TRANSPORT_MIN_M", "image_water", "unsited_families")
-
-#: Length (or span) from which an aircraft is a transport in the synthetic labels.
-TRANSPORT_MIN_M = 38.0
+__all__ = ("image_water", "unsited_families")
 
 
 def image_water(bands: dict[str, NDArray[np.float32]]) -> NDArray[np.bool_] | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.config.models import ObjectClass
+from monitor.config.models import TRANSPORT_MIN_M, ObjectClass
 from monitor.training.chip import CLASS_INDEX
 from monitor.training.synth.layout import PAVE, RUNWAY, SS, WATER, Edge, Layout, unit
 from monitor.training.targets import TargetObject
@@ -121,7 +121,7 @@ class Item:
     def object_class(self) -> ObjectClass:
         """The class a detector should report for it."""
         if self.kind.domain == "aircraft":
-            return "transport_aircraft" if max(self.length_m, self.width_m) >= 38.0 else "aircraft"
+            return "transport_aircraft" if max(self.length_m, self.width_m) >= TRANSPORT_MIN_M else "aircraft"
         return "landing_ship" if self.kind.landing else "vessel"
 
     def target(self) -> TargetObject:

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from monitor.config.models import MIN_LENGTH_M
+from monitor.config.models import MIN_LENGTH_M, TRANSPORT_MIN_M
 from monitor.training.chip import CLASS_INDEX, Chip
 from monitor.training.targets import TargetObject
 from monitor.world.surfaces import S2_BANDS
@@ -541,10 +541,15 @@ def terminal_scene(rng: np.random.Generator, size_px: int = 96) -> tuple[F32, li
     e = s.extent
     for p in s.planes:
         if not (0 <= p.y < e and 0 <= p.x < e):
-            r = max(p.length, p.span) / 20.0 + 1
-            rr, cc = np.ogrid[:size_px, :size_px]
-            ignore |= (rr + 0.5 - p.y / 10.0) ** 2 + (cc + 0.5 - p.x / 10.0) ** 2 <= r * r
+            _leave_out(ignore, p)
     return out, s.planes, ignore
+
+
+def _leave_out(ignore: NDArray[np.bool_], p: Plane) -> None:
+    """Mark an aircraft's disk (half its largest size plus one pixel) as left out of the loss, in place."""
+    r = max(p.length, p.span) / 20.0 + 1
+    rr, cc = np.ogrid[: ignore.shape[0], : ignore.shape[1]]
+    ignore |= (rr + 0.5 - p.y / 10.0) ** 2 + (cc + 0.5 - p.x / 10.0) ** 2 <= r * r
 
 
 def terminal_chip(rng: np.random.Generator, size: int = 96) -> Chip:
@@ -565,12 +570,10 @@ def terminal_chip(rng: np.random.Generator, size: int = 96) -> Chip:
         inside = 0 <= p.y < size * 10.0 and 0 <= p.x < size * 10.0
         span = max(p.length, p.span)
         if inside and span >= MIN_LENGTH_M["aircraft"]:
-            cls = "transport_aircraft" if span >= 38.0 else "aircraft"
+            cls = "transport_aircraft" if span >= TRANSPORT_MIN_M else "aircraft"
             objects.append(TargetObject(p.y / 10.0, p.x / 10.0, CLASS_INDEX[cls], p.length, p.span, p.heading % 180.0))
         elif inside:
-            r = span / 20.0 + 1
-            rr, cc = np.ogrid[:size, :size]
-            ignore |= (rr + 0.5 - p.y / 10.0) ** 2 + (cc + 0.5 - p.x / 10.0) ** 2 <= r * r
+            _leave_out(ignore, p)
     count = 3 if rng.uniform() < TRUE_COLOUR else int(rng.choice([4, 5]))
     bands = {n: np.ascontiguousarray(img[i]) for i, n in enumerate(S2_BANDS[:count])}
     return Chip("sentinel-2-l2a", bands, np.ones((size, size), bool), objects, ignore, True, "synthetic/terminal")
