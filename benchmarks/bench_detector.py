@@ -12,7 +12,7 @@
 3. Synthetic held-out scenes: every Nth acquisition of the default scenario rendered with a seed no training run
    uses, both sites and sensors, scored per class (a regression check, not evidence of real accuracy).
 
-Models: the shipped bundle, the previous shipped bundle (``benchmarks/models/cnn-ff12a5e9.pt``), their folds, and
+Models: the shipped bundle, the previous shipped bundle (``benchmarks/models/previous.pt``), their folds, and
 the classical baseline.
 
 Usage: python benchmarks/bench_detector.py [--every N] [--out FILE]
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(ROOT / "configs" / "monitor.yaml", env={})
     classical = make_detector(replace(settings, detector=settings.detector.model_copy(update={"kind": "classical"})))
     shipped = make_detector(settings)
-    previous = CnnDetector(MODELS / "cnn-ff12a5e9.pt")
+    previous = CnnDetector(MODELS / "previous.pt")
     folds = [CnnDetector(MODELS / "cnn-fold4.pt"), CnnDetector(MODELS / "cnn-fold4-previous.pt")]
     head = "| model | images | image | boxes | predictions | TP |\n|---|---|---|---|---|---|"
     tot_head = "| model | images | TP | FP | FN | precision | recall | F1 | count MAE/image |\n" + "|---" * 9 + "|"

@@ -48,7 +48,9 @@ def _probe(cfg: TrainConfig, pool: Path | None, workers: int, seconds: float) ->
 
     from monitor.training.batches import ChipStream, StepBatches
 
-    stream = ChipStream(cfg.sensor, cfg.seed + 99, cfg.chip_size, pool, cfg.real_fraction, cfg.real_ports)
+    stream = ChipStream(
+        cfg.sensor, cfg.seed + 99, cfg.chip_size, pool, cfg.real_fraction, cfg.real_ports, graft=cfg.graft
+    )
     loader = torch.utils.data.DataLoader(
         StepBatches(stream, cfg.batch_size, 0, 10_000), batch_size=None, num_workers=workers, prefetch_factor=2
     )

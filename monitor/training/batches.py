@@ -95,6 +95,9 @@ class ChipStream:
         ports: Which real ports may be used (default: the four training ports).
         background: Chips per port at random places, besides one around every labelled ship; they teach the
             port's unlabelled clutter (marinas, cranes, small boats) as background.
+        graft: Share of the real chips that get drawn aircraft on their dry land
+            (:func:`~monitor.training.synth.graft.graft_aircraft`), so that real texture alone never means
+            "no aircraft".
     """
 
     def __init__(
@@ -106,6 +109,7 @@ class ChipStream:
         real_fraction: float = 0.25,
         ports: Sequence[str] | None = None,
         background: int = 8,
+        graft: float = 0.5,
     ) -> None:
         from monitor.training.real_chips import TRAIN_PORTS, load_pool, port_files, real_chips
 
@@ -127,6 +131,7 @@ class ChipStream:
                     self.real += real_chips(tif, labels, rng, size=size + REAL_MARGIN, n_random=background)
                 self.real_ports = tuple(p for p, _ in found)
         self.real_fraction = real_fraction if self.real else 0.0
+        self.graft = graft
 
     def chips(self, step: int, n: int) -> list[Chip]:
         """The chips of one training step.
@@ -140,11 +145,15 @@ class ChipStream:
         """
         from monitor.training.real_chips import augment, recrop
         from monitor.training.synth.chips import synthetic_chip
+        from monitor.training.synth.graft import graft_aircraft
 
         rng = np.random.default_rng([self.seed, step])
         n_real = round(n * self.real_fraction)
         picks = rng.integers(0, len(self.real), n_real).tolist() if n_real else []
-        out = [augment(recrop(self.real[i], self.size, rng), rng) for i in picks]
+        out = []
+        for i in picks:
+            chip = recrop(self.real[i], self.size, rng)
+            out.append(augment(graft_aircraft(chip, rng) if rng.uniform() < self.graft else chip, rng))
         out += [augment(synthetic_chip(rng, self.sensor, self.size), rng) for _ in range(n - n_real)]
         return out
 

@@ -54,6 +54,7 @@ class TrainConfig:
     real_background: int = 8
     init_from: str | None = None
     real_ports: tuple[str, ...] | None = None
+    graft: float = 0.5
 
 
 @dataclass
@@ -125,7 +126,7 @@ def train_sensor(
         start, losses = int(state["step"]), list(state["losses"])
         log.info("resuming %s from step %d", cfg.sensor, start)
     stream = ChipStream(
-        cfg.sensor, cfg.seed, cfg.chip_size, real_dir, cfg.real_fraction, cfg.real_ports, cfg.real_background
+        cfg.sensor, cfg.seed, cfg.chip_size, real_dir, cfg.real_fraction, cfg.real_ports, cfg.real_background, cfg.graft
     )
     loader = torch.utils.data.DataLoader(
         StepBatches(stream, cfg.batch_size, start, cfg.steps),

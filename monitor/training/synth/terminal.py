@@ -30,7 +30,7 @@ from monitor.training.chip import CLASS_INDEX, Chip
 from monitor.training.targets import TargetObject
 from monitor.world.surfaces import S2_BANDS
 
-__all__ = ("TRUE_COLOUR", "Plane", "terminal_chip", "terminal_scene")
+__all__ = ("TRUE_COLOUR", "Plane", "Stage", "leave_out", "plane_size", "terminal_chip", "terminal_scene")
 
 F32 = NDArray[np.float32]
 # Share of terminal chips that keep only B02-B04: most airport imagery analysts have at hand is true colour.
@@ -143,7 +143,8 @@ _FAMILIES = (
 )
 
 
-def _plane_size(rng: np.random.Generator) -> tuple[float, float, bool]:
+def plane_size(rng: np.random.Generator) -> tuple[float, float, bool]:
+    """Draw an aircraft's length (m), span (m) and whether its wings are swept, after the airports' fleet mix."""
     k = int(rng.choice(len(_FAMILIES), p=[f[0] for f in _FAMILIES]))
     _, (lo, hi), (r0, r1), swept = _FAMILIES[k]
     length = float(rng.uniform(lo, hi))
@@ -223,7 +224,7 @@ def _frame(cy: float, cx: float, theta: float, along: float, across: float) -> t
     return cy - along * math.cos(h) + across * math.sin(h), cx + along * math.sin(h) + across * math.cos(h)
 
 
-class _Scene:
+class Stage:
     """Placement state: the canvas, the sun, the aircraft placed so far and the vehicles' free spots."""
 
     def __init__(self, rng: np.random.Generator, size_px: int) -> None:
@@ -242,6 +243,7 @@ class _Scene:
         self.apron = (self.extent / 2, self.extent / 2, self.extent)
 
     def fits(self, p: Plane) -> bool:
+        """Whether ``p`` keeps clear of the aircraft placed so far."""
         r = max(p.length, p.span) / 2
         return all(math.hypot(p.y - q.y, p.x - q.x) > 0.8 * (r + max(q.length, q.span) / 2) for q in self.planes)
 
@@ -253,6 +255,7 @@ class _Scene:
         cv.rect(y, x, heading, length, width, tone.astype(np.float32))
 
     def plane(self, y: float, x: float, heading: float, size: tuple[float, float, bool]) -> bool:
+        """Draw an aircraft (on a pad, sometimes) where it fits; False when it would overlap another."""
         p = Plane(y, x, heading % 360.0, *size)
         if not self.fits(p):
             return False
@@ -263,6 +266,7 @@ class _Scene:
         return True
 
     def vehicle(self, y: float, x: float, heading: float) -> None:
+        """Draw a service vehicle, bus or a train of baggage carts with its shadow."""
         rng, cv = self.rng, self.cv
         kind = rng.choice(["van", "truck", "bus", "tug", "carts"], p=[0.35, 0.2, 0.15, 0.15, 0.15])
         colour = cv.spectrum(str(rng.choice(["white", "yellow", "orange", "grey", "roof_blue"])))
@@ -275,6 +279,7 @@ class _Scene:
         cv.rect(y, x, heading, length, 2.6, colour)
 
     def building(self, y: float, x: float, theta: float, length: float, depth: float, material: str) -> None:
+        """Draw a building with its shadow and roof plant."""
         cv, rng = self.cv, self.rng
         height = rng.uniform(4.0, 15.0)
         cv.rect(
@@ -295,7 +300,7 @@ class _Scene:
             cv.rect(*_frame(y, x, theta, a, b), theta, rng.uniform(3.0, 20.0), rng.uniform(2.0, 8.0), look)
 
 
-def _landside(s: _Scene, theta: float) -> None:
+def _landside(s: Stage, theta: float) -> None:
     """Town and terminal land side under the whole chip; the apron is laid over it afterwards.
 
     A street grid, blocks of buildings with roof plant, trees and car parks: roof plant and car rows are what the
@@ -341,7 +346,7 @@ def _landside(s: _Scene, theta: float) -> None:
                         cv.rect(ry, rx, theta, block * rng.uniform(0.5, 1.0), 4.5, cars.astype(np.float32))
 
 
-def _ground(s: _Scene) -> None:
+def _ground(s: Stage) -> None:
     cv, rng, e = s.cv, s.rng, s.extent
     cv.img[:] = cv.spectrum("grass" if rng.uniform() < 0.55 else "soil")[:, None, None]
     theta = float(rng.uniform(0.0, 180.0))
@@ -375,7 +380,7 @@ def _ground(s: _Scene) -> None:
             cv.rect(ty, tx, theta, 3 * e, 2.0, line)
 
 
-def _pier(s: _Scene) -> None:
+def _pier(s: Stage) -> None:
     """A pier or terminal front with gates on one or both sides: aircraft nose-in, jet bridges, vehicles."""
     rng, cv = s.rng, s.cv
     cy, cx, width = s.apron
@@ -390,7 +395,7 @@ def _pier(s: _Scene) -> None:
     for side in sides:
         a = -length / 2 + rng.uniform(0.0, 20.0)
         while a < length / 2:
-            size = _plane_size(rng)
+            size = plane_size(rng)
             pitch = max(size[0], size[1]) + rng.uniform(6.0, 30.0)
             gap = rng.uniform(3.0, 14.0)
             if rng.uniform() < occupancy:
@@ -414,7 +419,7 @@ def _pier(s: _Scene) -> None:
             a += pitch
 
 
-def _stands(s: _Scene, freighters: bool) -> None:
+def _stands(s: Stage, freighters: bool) -> None:
     """Rows of remote stands on the open apron, with lead-in lines; freighter aprons hold big aircraft."""
     rng, cv = s.rng, s.cv
     cy, cx, width = s.apron
@@ -426,7 +431,7 @@ def _stands(s: _Scene, freighters: bool) -> None:
         a = -s.extent + rng.uniform(0.0, 30.0)
         occupancy = rng.uniform(0.4, 1.0)
         while a < s.extent:
-            size = (rng.uniform(44.0, 58.0), 0.0, True) if freighters else _plane_size(rng)
+            size = (rng.uniform(44.0, 58.0), 0.0, True) if freighters else plane_size(rng)
             if freighters:
                 size = (size[0], size[0] * rng.uniform(1.0, 1.12), True)
             pitch = max(size[0], size[1]) + rng.uniform(3.0, 30.0)
@@ -443,7 +448,7 @@ def _stands(s: _Scene, freighters: bool) -> None:
             a += pitch
 
 
-def _clutter(s: _Scene) -> None:
+def _clutter(s: Stage) -> None:
     """What is not an aircraft: hangars, car parks, light masts, containers and loose vehicles."""
     rng, cv, e = s.rng, s.cv, s.extent
     for _ in range(int(rng.poisson(1.2))):
@@ -482,7 +487,7 @@ def _clutter(s: _Scene) -> None:
             cv.rect(*_frame(y, x, theta, k * 3.5, 0.0), theta, 3.0, 2.5, box)
 
 
-def _finish(s: _Scene, size_px: int) -> F32:
+def _finish(s: Stage, size_px: int) -> F32:
     """Integrate to 10 m, then the sensor or export look: PSF, noise, haze, sometimes an 8-bit clip."""
     rng, img = s.rng, s.cv.img
     # Gentle low-frequency brightness variation (sun, surface wear) before integration.
@@ -524,7 +529,7 @@ def terminal_scene(rng: np.random.Generator, size_px: int = 96) -> tuple[F32, li
         (5, H, W) reflectance B02, B03, B04, B08, B11; every aircraft drawn; and the pixels of aircraft cut by the
         border (centre outside the chip), where the loss is not taken.
     """
-    s = _Scene(rng, size_px)
+    s = Stage(rng, size_px)
     _ground(s)
     kind = rng.uniform()
     if kind < 0.65:
@@ -541,11 +546,11 @@ def terminal_scene(rng: np.random.Generator, size_px: int = 96) -> tuple[F32, li
     e = s.extent
     for p in s.planes:
         if not (0 <= p.y < e and 0 <= p.x < e):
-            _leave_out(ignore, p)
+            leave_out(ignore, p)
     return out, s.planes, ignore
 
 
-def _leave_out(ignore: NDArray[np.bool_], p: Plane) -> None:
+def leave_out(ignore: NDArray[np.bool_], p: Plane) -> None:
     """Mark an aircraft's disk (half its largest size plus one pixel) as left out of the loss, in place."""
     r = max(p.length, p.span) / 20.0 + 1
     rr, cc = np.ogrid[: ignore.shape[0], : ignore.shape[1]]
@@ -573,7 +578,7 @@ def terminal_chip(rng: np.random.Generator, size: int = 96) -> Chip:
             cls = "transport_aircraft" if span >= TRANSPORT_MIN_M else "aircraft"
             objects.append(TargetObject(p.y / 10.0, p.x / 10.0, CLASS_INDEX[cls], p.length, p.span, p.heading % 180.0))
         elif inside:
-            _leave_out(ignore, p)
+            leave_out(ignore, p)
     count = 3 if rng.uniform() < TRUE_COLOUR else int(rng.choice([4, 5]))
     bands = {n: np.ascontiguousarray(img[i]) for i, n in enumerate(S2_BANDS[:count])}
     return Chip("sentinel-2-l2a", bands, np.ones((size, size), bool), objects, ignore, True, "synthetic/terminal")
