@@ -133,8 +133,7 @@ def gdal_options(src: SourceConfig) -> dict[str, str | int | float | bool]:
         # Never list the folder of a COG (one request each, and S3 folders hold thousands of files).
         "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
         "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".tif,.TIF,.tiff",
-        "CPL_VSIL_CURL_USE_HEAD": "NO",
-        "GDAL_INGESTED_BYTES_AT_OPEN": 32768,
+        "GDAL_INGESTED_BYTES_AT_OPEN": 16384,
         "GDAL_HTTP_MERGE_CONSECUTIVE_RANGES": "YES",
         "GDAL_HTTP_MULTIRANGE": "SINGLE_GET",
         "GDAL_HTTP_TIMEOUT": timeout,
