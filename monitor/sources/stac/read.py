@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import numpy as np
 import rasterio
@@ -68,14 +69,30 @@ def _status(message: str) -> int | None:
     return int(found.group(1) or found.group(2))
 
 
+# Hrefs whose last read failed in this process: GDAL remembers a 404 or a broken answer per URL for the life of
+# the process, so these are opened with its cache bypassed until a read succeeds again.
+_FAILED: set[str] = set()
+
+
+def _env(src: SourceConfig, href: str) -> rasterio.Env:
+    options = gdal_options(src)
+    if href in _FAILED:
+        parts = urlsplit(href)
+        options["CPL_VSIL_CURL_NON_CACHED"] = f"/vsicurl/{parts.scheme}://{parts.netloc}{parts.path}"
+    return rasterio.Env(**options)
+
+
 def _with_retries(ab: AssetBand, what: str, src: SourceConfig, signer: TokenSigner | None, op: Callable[[str], T]) -> T:
     last = ""
     for attempt in range(src.max_attempts):
         href = guard_href(signer.sign(ab.href) if signer else ab.href, what)
         try:
-            with rasterio.Env(**gdal_options(src)):
-                return op(href)
+            with _env(src, ab.href):
+                done = op(href)
+            _FAILED.discard(ab.href)
+            return done
         except RasterioError as exc:
+            _FAILED.add(ab.href)
             last = " ".join(str(exc).replace(href, unsigned(href)).split())[:200]
             status = _status(str(exc))
             if status == 404:

@@ -91,8 +91,8 @@ def resolve_stac(src: SourceConfig, sensor: SensorName, where: str) -> StacEndpo
     url = check_url(f"stac.{key}.url", cfg.url or url, where)
     token = cfg.token_url or token
     if token is not None:
-        token = guard_href(check_url(f"stac.{key}.token_url", token, where), f"source.stac.{key}.token_url")
-    guard_href(url, f"source.stac.{key}.url (or MONITOR_STAC_{key.upper()}_URL)")
+        token = guard_href(check_url(f"stac.{key}.token_url", token, where), f"{where}: source.stac.{key}.token_url")
+    guard_href(url, f"{where}: source.stac.{key}.url (or MONITOR_STAC_{key.upper()}_URL)")
     return StacEndpoint(sensor, url, cfg.collection or collection, token)
 
 
