@@ -7,10 +7,9 @@ text subset of the Sentinel Hub emulator); pages chain through ``next`` links ca
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from monitor.sources.sentinelhub.emulator.catalog import ApiError
+from monitor.sources.sentinelhub.emulator.catalog import ApiError, parse_instant
 from monitor.sources.sentinelhub.emulator.cql2 import Comparison, CqlError, matches, parse_cql2
 from monitor.sources.stac.emulator.archive import COLLECTIONS, S1_NODATA, StacArchive
 
@@ -85,16 +84,6 @@ def collection_doc(root: str, collection: str) -> dict[str, Any]:
     }
 
 
-def _time(text: str, end: bool) -> dt.datetime:
-    if text in ("", ".."):
-        return dt.datetime(2100, 1, 1, tzinfo=dt.UTC) if end else dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ApiError(400, "BadRequest", f"datetime: cannot parse {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _filters(body: dict[str, Any]) -> list[Comparison]:
     out: list[Comparison] = []
     for prop, ops in (body.get("query") or {}).items():
@@ -141,7 +130,7 @@ def search(body: dict[str, Any], archive: StacArchive, root: str, method: str) -
     if unknown:
         raise ApiError(400, "BadRequest", f"collections: unknown {unknown}")
     start_text, _, end_text = str(body.get("datetime") or "../..").partition("/")
-    start, end = _time(start_text, False), _time(end_text or start_text, True)
+    start, end = parse_instant(start_text, False), parse_instant(end_text or start_text, True)
     bbox = body.get("bbox") or [-180.0, -90.0, 180.0, 90.0]
     box = (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3]))
     limit = int(body.get("limit") or 10)

@@ -20,10 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from monitor.errors import UsageError
+from monitor.sources.emulation import LoopbackServer, check_loopback
 from monitor.sources.sentinelhub.emulator.catalog import ApiError
 from monitor.sources.sentinelhub.emulator.faults import FaultPlan
-from monitor.sources.sentinelhub.settings import is_loopback
 from monitor.sources.stac.emulator.api import collection_doc, landing, search
 from monitor.sources.stac.emulator.archive import StacArchive
 
@@ -176,7 +175,7 @@ class _Server(ThreadingHTTPServer):
     emulator: StacEmulator
 
 
-class StacEmulator:
+class StacEmulator(LoopbackServer):
     """A loopback STAC API and COG file server over the synthetic scenario.
 
     Args:
@@ -192,22 +191,15 @@ class StacEmulator:
     def __init__(
         self, archive: StacArchive, faults: FaultPlan | None = None, host: str = "127.0.0.1", port: int = 0
     ) -> None:
-        if not is_loopback(host):
-            raise UsageError(f"--host: the emulator only listens on loopback addresses (got {host!r})")
+        check_loopback(host)
         self.archive = archive
         self.faults = faults or FaultPlan()
         self.tokens: set[str] = set()
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
-        self._server = _Server((host, port), _Handler)
-        self._server.emulator = self
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        """``http://HOST:PORT``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        server = _Server((host, port), _Handler)
+        server.emulator = self
+        self._serve_with(server, "stac-emulator")
 
     @property
     def api_url(self) -> str:
@@ -218,27 +210,6 @@ class StacEmulator:
     def token_url(self) -> str:
         """The SAS token endpoint: the value for ``MONITOR_STAC_S1_TOKEN_URL``."""
         return self.base_url + TOKEN_PATH
-
-    def serve_forever(self) -> None:
-        """Serve in this thread until :meth:`stop` (or Ctrl-C)."""
-        self._server.serve_forever(poll_interval=0.2)
-
-    def start(self) -> StacEmulator:
-        """Serve from a daemon thread.
-
-        Returns:
-            self, for chaining.
-        """
-        self._thread = threading.Thread(target=self.serve_forever, name="stac-emulator", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def asset_hits(self, status: int | None = None) -> list[Hit]:
         """The asset requests answered so far.
