@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from shapely.geometry import box, shape
 
 from monitor.config.models import SENSORS, AOIConfig, SensorName, SourceConfig
+from monitor.errors import TransientError
 from monitor.imagery.grid import Grid, aoi_grid
 from monitor.imagery.scene import cloud_fraction, write_scene
 from monitor.sources.base import SceneRef
@@ -101,7 +102,10 @@ class StacSource:
     def _read(self, ref: SceneRef, grid: Grid) -> Mosaic:
         sensor = ref.sensor
         mosaic = Mosaic(grid, BANDS[sensor])
-        for item in self._ordered(ref, grid):
+        items = self._ordered(ref, grid)
+        if not items:
+            raise TransientError(f"{ref.scene_id}: the reference carries no STAC items; run discovery again")
+        for item in items:
             assets = self._assets(item, sensor)
             signer = self._signers[sensor]
             lead = next(b for b in BANDS[sensor] if b in assets)
