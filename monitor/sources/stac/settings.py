@@ -135,7 +135,8 @@ def gdal_options(src: SourceConfig) -> dict[str, str | int | float | bool]:
         "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".tif,.TIF,.tiff",
         "GDAL_INGESTED_BYTES_AT_OPEN": 16384,
         "GDAL_HTTP_MERGE_CONSECUTIVE_RANGES": "YES",
-        "GDAL_HTTP_MULTIRANGE": "SINGLE_GET",
+        # Parallel single-range requests: S3 and Azure Blob answer a multi-range request with the whole file.
+        "GDAL_HTTP_MULTIRANGE": "YES",
         "GDAL_HTTP_TIMEOUT": timeout,
         "GDAL_HTTP_CONNECTTIMEOUT": min(timeout, 30),
         # A transfer slower than 1 kB/s for the timeout is abandoned: a stalled server cannot hang cron.
