@@ -78,6 +78,10 @@ def make_source(settings: Settings) -> Source:
         from monitor.sources.sentinelhub import SentinelHubSource
 
         return SentinelHubSource(src, settings.data_dir, str(settings.config_path))
+    if src.kind == "stac":
+        from monitor.sources.stac import StacSource
+
+        return StacSource(src, str(settings.config_path))
     if src.kind == "folder":
         from monitor.sources.folder import FolderSource
 

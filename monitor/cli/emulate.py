@@ -1,4 +1,4 @@
-"""``monitor emulate``: serve a local Sentinel Hub API (token, Catalog, Process) over the synthetic scenario."""
+"""``monitor emulate``: a local Sentinel Hub API, or (``--stac``) a STAC API and COGs, over the synthetic scenario."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ _FAULTS_HELP = "Inject a fault, KIND[:COUNT|:always][@catalog|@process|@token] (
 @click.option("--retry-after-ms", type=click.IntRange(0), default=100, show_default=True, help="Retry-After of 429.")
 @click.option("--client-id", default=None, help="Only accept this client id (default: any).")
 @click.option("--client-secret", envvar="MONITOR_EMULATOR_SECRET", default=None, help="Only accept this secret.")
+@click.option("--stac", is_flag=True, help="Serve a STAC API and COG assets (the stac source) instead.")
+@click.option("--cross-zone", is_flag=True, help="With --stac: each pass's own-zone item lacks the AOI's west 40%.")
 def emulate_cmd(
     config: Path | None,
     port: int,
@@ -37,12 +39,19 @@ def emulate_cmd(
     retry_after_ms: int,
     client_id: str | None,
     client_secret: str | None,
+    stac: bool,
+    cross_zone: bool,
 ) -> None:
     """Serve the Sentinel Hub API on HOST:PORT until Ctrl-C, for trying the sentinelhub source offline.
 
     Point the monitor at it with SH_BASE_URL=http://HOST:PORT and SH_TOKEN_URL=http://HOST:PORT/auth/realms/
     main/protocol/openid-connect/token, any SH_CLIENT_ID/SH_CLIENT_SECRET, and MONITOR_SOURCE=sentinelhub.
+
+    With --stac: a STAC API and a COG server with Range support for the stac source; it prints the
+    MONITOR_STAC_* exports to point the monitor at it (faults: 503, slow, cut, 404, expire, KIND[:COUNT]).
     """
+    if stac:
+        return _serve_stac(config, port, host, scenario, faults, slow_seconds, cross_zone)
     from monitor.sources.sentinelhub.emulator import FAULT_HELP, FaultPlan, TokenBook, build_emulator, parse_fault
 
     try:
@@ -56,6 +65,38 @@ def emulate_cmd(
         click.echo(f"  fault {fault}: {FAULT_HELP[fault.kind]}", err=True)
     click.echo(f"export SH_BASE_URL={emulator.base_url}")
     click.echo(f"export SH_TOKEN_URL={emulator.token_url}")
+    try:
+        emulator.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("emulator stopped", err=True)
+    finally:
+        emulator.stop()
+
+
+def _serve_stac(
+    config: Path | None,
+    port: int,
+    host: str,
+    scenario: Path | None,
+    faults: tuple[str, ...],
+    slow_seconds: float,
+    cross_zone: bool,
+) -> None:
+    from monitor.sources.stac.emulator import STAC_FAULT_HELP, FaultPlan, build_stac_emulator, parse_stac_fault
+
+    try:
+        plan = FaultPlan([parse_stac_fault(f) for f in faults], slow_seconds=slow_seconds)
+    except ValueError as exc:
+        raise UsageError(f"--fault: {exc}") from None
+    settings = load_settings(config)
+    emulator = build_stac_emulator(settings, plan, host, port, scenario, cross_zone)
+    click.echo(f"STAC emulator on {emulator.api_url} serving {', '.join(settings.aois)}", err=True)
+    for fault in plan.faults:
+        click.echo(f"  fault {fault}: {STAC_FAULT_HELP[fault.kind]}", err=True)
+    click.echo("export MONITOR_SOURCE=stac")
+    click.echo(f"export MONITOR_STAC_S2_URL={emulator.api_url}")
+    click.echo(f"export MONITOR_STAC_S1_URL={emulator.api_url}")
+    click.echo(f"export MONITOR_STAC_S1_TOKEN_URL={emulator.token_url}")
     try:
         emulator.serve_forever()
     except KeyboardInterrupt:

@@ -23,7 +23,9 @@ __all__ = ("run_cmd", "work_table")
 @since_until_options
 @executor_option
 @click.option(
-    "--dry-run", is_flag=True, help="List the scenes (and, for sentinelhub, requests and PU) that would be fetched."
+    "--dry-run",
+    is_flag=True,
+    help="List the scenes that would be fetched (sentinelhub: requests and PU; stac: items and bytes).",
 )
 @click.pass_context
 def run_cmd(
@@ -88,6 +90,10 @@ def _print_plan(settings: Settings, summary: RunSummary) -> None:
         note += f", about {total:.2f} PU; this month {spent:.2f} of the {budget:g} PU budget used so far"
         if spent + total > budget:
             note += " (the run would stop at the budget)"
+    if settings.source.kind == "stac":
+        from monitor.sources.stac.dryrun import stac_plan
+
+        header, plan, note = stac_plan(settings, summary.jobs, header, plan, note)
     click.echo(format_table(header, plan))
     click.echo(note, err=True)
 

@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from monitor.config.models import AnalysisConfig, AOIConfig, DetectorConfig, MonitorConfig, SourceConfig
+from monitor.config.models import (
+    AnalysisConfig,
+    AOIConfig,
+    DetectorConfig,
+    MonitorConfig,
+    SourceConfig,
+    StacConfig,
+)
 from monitor.errors import ConfigError, UsageError
 from monitor.executors import check_spec
 from monitor.notify.config import NotifyConfig
@@ -138,6 +145,17 @@ def _resolve(base: Path, p: Path | None) -> Path | None:
     return p if p.is_absolute() else (base / p).resolve()
 
 
+def _stac_env(stac: StacConfig, env: dict[str, str]) -> StacConfig:
+    s2 = stac.s2.model_copy(update={"url": env.get("MONITOR_STAC_S2_URL") or stac.s2.url})
+    s1 = stac.s1.model_copy(
+        update={
+            "url": env.get("MONITOR_STAC_S1_URL") or stac.s1.url,
+            "token_url": env.get("MONITOR_STAC_S1_TOKEN_URL") or stac.s1.token_url,
+        }
+    )
+    return stac.model_copy(update={"s2": s2, "s1": s1})
+
+
 def load_settings(config: Path | None = None, env: dict[str, str] | None = None) -> Settings:
     """Load the app config and its AOIs, applying env overrides.
 
@@ -178,8 +196,8 @@ def load_settings(config: Path | None = None, env: dict[str, str] | None = None)
 
     src = cfg.source
     kind = env.get("MONITOR_SOURCE") or src.kind
-    if kind not in ("synthetic", "sentinelhub", "folder"):
-        raise ConfigError(f"MONITOR_SOURCE: unknown source {kind!r} (use synthetic, sentinelhub or folder)")
+    if kind not in ("synthetic", "sentinelhub", "folder", "stac"):
+        raise ConfigError(f"MONITOR_SOURCE: unknown source {kind!r} (use synthetic, sentinelhub, folder or stac)")
     src = src.model_copy(
         update={
             "kind": kind,
@@ -187,6 +205,7 @@ def load_settings(config: Path | None = None, env: dict[str, str] | None = None)
             "folder": _resolve(base, src.folder),
             "base_url": env.get("SH_BASE_URL") or src.base_url,
             "token_url": env.get("SH_TOKEN_URL") or src.token_url,
+            "stac": _stac_env(src.stac, env),
         }
     )
     if src.kind == "synthetic" and src.scenario is None:

@@ -31,6 +31,8 @@ __all__ = (
     "SitePolygon",
     "SizeRule",
     "SourceConfig",
+    "StacConfig",
+    "StacSensorConfig",
 )
 
 SensorName = Literal["sentinel-2-l2a", "sentinel-1-grd"]
@@ -237,14 +239,38 @@ class AOIConfig(Frozen):
         return ((self.bbox[0] + self.bbox[2]) / 2.0, (self.bbox[1] + self.bbox[3]) / 2.0)
 
 
+class StacSensorConfig(Frozen):
+    """One sensor's STAC API for the ``stac`` source; unset fields take the sensor's preset."""
+
+    url: str | None = Field(default=None, description="STAC API root (env MONITOR_STAC_S2_URL / MONITOR_STAC_S1_URL).")
+    collection: str | None = Field(default=None, description="Collection id searched.")
+    token_url: str | None = Field(
+        default=None, description="SAS token endpoint signing asset hrefs (env MONITOR_STAC_S1_TOKEN_URL)."
+    )
+
+
+class StacConfig(Frozen):
+    """The ``stac`` source: public STAC APIs and cloud-optimised GeoTIFFs read by HTTP range requests."""
+
+    s2: StacSensorConfig = StacSensorConfig()
+    s1: StacSensorConfig = StacSensorConfig()
+    gamma0_to_sigma0: float = Field(
+        default=0.7934,
+        gt=0.0,
+        le=2.0,
+        description="Sentinel-1 RTC gamma0 times this is the sigma0 the detector knows (cos of 37.5 deg incidence).",
+    )
+    page_size: int = Field(default=100, ge=1, le=1000, description="Items per search page.")
+
+
 class SourceConfig(Frozen):
     """Where scenes come from.
 
-    The fields after ``profile`` only concern the ``sentinelhub`` source: HTTP behaviour of the client and the
-    processing-unit budget.
+    The fields after ``profile`` concern the ``sentinelhub`` source (HTTP behaviour of the client, the
+    processing-unit budget); ``timeout_s``, ``max_attempts`` and ``retry_sleep_s`` also bound the ``stac`` source.
     """
 
-    kind: Literal["synthetic", "sentinelhub", "folder"] = "synthetic"
+    kind: Literal["synthetic", "sentinelhub", "folder", "stac"] = "synthetic"
     scenario: Path | None = Field(default=None, description="Scenario file for the synthetic source.")
     seed: int = Field(default=0, ge=0, description="Extra seed mixed into every synthetic scene.")
     folder: Path | None = Field(default=None, description="Scene tree for the folder source.")
@@ -266,6 +292,7 @@ class SourceConfig(Frozen):
     tile_px: int = Field(
         default=2500, ge=16, le=2500, description="Largest side of one Process request; bigger AOIs are split."
     )
+    stac: StacConfig = Field(default=StacConfig(), description="APIs and collections of the stac source.")
 
 
 class DetectorConfig(Frozen):

@@ -1,4 +1,4 @@
-"""The source interface every scene provider implements (synthetic, sentinelhub, folder).
+"""The source interface every scene provider implements (synthetic, sentinelhub, stac, folder).
 
 A source does two things: list the acquisitions over an AOI in a date window (cheap, no pixels), and fetch one
 acquisition into a scene GeoTIFF (see :mod:`monitor.imagery.scene`). The pipeline never cares which source it

@@ -26,6 +26,7 @@ __all__ = (
     "PRESETS",
     "Credentials",
     "Endpoints",
+    "check_url",
     "is_loopback",
     "load_credentials",
     "make_shconfig",
@@ -77,7 +78,20 @@ class Endpoints:
         return is_loopback(urlsplit(self.base_url).hostname) and is_loopback(urlsplit(self.token_url).hostname)
 
 
-def _check_url(field: str, url: str, where: str) -> str:
+def check_url(field: str, url: str, where: str) -> str:
+    """An http(s) URL without its trailing slash; plain http only to a loopback host.
+
+    Args:
+        field: The field under ``source.`` the URL comes from, for messages.
+        url: The URL.
+        where: Config file path, for messages.
+
+    Returns:
+        The URL.
+
+    Raises:
+        ConfigError: Not an http(s) URL, or plain http to a host other than loopback.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{where}: source.{field}: not an http(s) URL (got {url!r})")
@@ -102,8 +116,8 @@ def resolve_endpoints(src: SourceConfig, where: str) -> Endpoints:
         ConfigError: A URL is malformed, or plain http to a host other than loopback.
     """
     base, token = PRESETS[src.preset]
-    base = _check_url("base_url", src.base_url or base, where)
-    token = _check_url("token_url", src.token_url or token, where)
+    base = check_url("base_url", src.base_url or base, where)
+    token = check_url("token_url", src.token_url or token, where)
     return Endpoints(base, token)
 
 
@@ -165,7 +179,7 @@ def make_shconfig(endpoints: Endpoints, creds: Credentials, src: SourceConfig) -
     """The sentinelhub-py config: endpoints, credentials and bounded retries.
 
     ``max_retries`` is always set because the client otherwise retries 429 answers forever. For a loopback
-    emulator on plain http, ``OAUTHLIB_INSECURE_TRANSPORT`` is switched on (``_check_url`` refused plain http
+    emulator on plain http, ``OAUTHLIB_INSECURE_TRANSPORT`` is switched on (``check_url`` refused plain http
     anywhere else). The OAuth libraries' debug logging, which prints the secret, is capped at INFO.
 
     Args:

@@ -8,7 +8,7 @@ from typing import Any
 from monitor.sources.sentinelhub.emulator.cql2 import CqlError, matches, parse_cql2
 from monitor.sources.sentinelhub.emulator.library import SceneLibrary
 
-__all__ = ("COLLECTIONS", "ApiError", "search")
+__all__ = ("COLLECTIONS", "ApiError", "parse_instant", "search")
 
 COLLECTIONS = ("sentinel-2-l2a", "sentinel-1-grd")
 _MAX_LIMIT = 100
@@ -33,7 +33,19 @@ class ApiError(Exception):
         return {"error": {"status": self.status, "reason": reason, "message": str(self), "code": self.code}}
 
 
-def _time(text: str, end: bool) -> dt.datetime:
+def parse_instant(text: str, end: bool) -> dt.datetime:
+    """One end of a STAC ``datetime`` interval (``..`` or empty: open).
+
+    Args:
+        text: An ISO 8601 time, ``..`` or empty.
+        end: Whether it is the interval's end (open means now) or its start (open means 2014).
+
+    Returns:
+        An aware datetime.
+
+    Raises:
+        ApiError: Not a time (400).
+    """
     if text in ("", ".."):
         return dt.datetime.now(dt.UTC) if end else _FAR_PAST
     try:
@@ -101,7 +113,7 @@ def search(body: dict[str, Any], library: SceneLibrary) -> dict[str, Any]:
         raise ApiError(400, "COMMON_BAD_PAYLOAD", f"collections: one of {list(COLLECTIONS)} expected")
     sensor = collections[0]
     start_text, _, end_text = str(body.get("datetime", "../..")).partition("/")
-    start, end = _time(start_text, False), _time(end_text or start_text, True)
+    start, end = parse_instant(start_text, False), parse_instant(end_text or start_text, True)
     if body.get("filter") and body.get("filter-lang", "cql2-text") != "cql2-text":
         raise ApiError(400, "COMMON_BAD_PAYLOAD", "filter-lang: the emulator supports cql2-text only")
     try:
@@ -116,7 +128,7 @@ def search(body: dict[str, Any], library: SceneLibrary) -> dict[str, Any]:
         raise ApiError(400, "COMMON_BAD_PAYLOAD", f"next: not a token from a previous page (got {offset!r})")
 
     items = [it for acq in library.passes(sensor, _box(body), start, end) for it in acq.items()]
-    items = [it for it in items if start <= _time(it["properties"]["datetime"], False) <= end]
+    items = [it for it in items if start <= parse_instant(it["properties"]["datetime"], False) <= end]
     items = [it for it in items if matches(filters, it["properties"])]
     page = items[offset : offset + limit]
     include = (body.get("fields") or {}).get("include") or []

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from monitor.errors import UsageError
+from monitor.sources.emulation import LoopbackServer, check_loopback
 from monitor.sources.sentinelhub.emulator.auth import TokenBook
 from monitor.sources.sentinelhub.emulator.catalog import COLLECTIONS, ApiError, search
 from monitor.sources.sentinelhub.emulator.faults import API_FAULTS, PROCESS_FAULTS, FaultPlan
 from monitor.sources.sentinelhub.emulator.library import SceneLibrary
 from monitor.sources.sentinelhub.emulator.process import process
-from monitor.sources.sentinelhub.settings import is_loopback
 
 __all__ = ("TOKEN_PATH", "Emulator", "Hit")
 
@@ -175,8 +174,8 @@ class _Server(ThreadingHTTPServer):
     emulator: Emulator
 
 
-class Emulator:
-    """A local Sentinel Hub API (token, Catalog, Process) over the synthetic scenes.
+class Emulator(LoopbackServer):
+    """A local Sentinel Hub API (token, Catalog, Process) over the synthetic scenes (``base_url``: ``SH_BASE_URL``).
 
     Args:
         library: The scenes to serve.
@@ -197,49 +196,21 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        if not is_loopback(host):
-            raise UsageError(f"--host: the emulator only listens on loopback addresses (got {host!r})")
+        check_loopback(host)
         self.library = library
         self.faults = faults or FaultPlan()
         self.tokens = tokens or TokenBook()
         self.hits: list[Hit] = []
         self.in_flight = 0
         self.lock = threading.Lock()
-        self._server = _Server((host, port), _Handler)
-        self._server.emulator = self
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        """``http://HOST:PORT``: the value for ``SH_BASE_URL``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        server = _Server((host, port), _Handler)
+        server.emulator = self
+        self._serve_with(server, "sh-emulator")
 
     @property
     def token_url(self) -> str:
         """The value for ``SH_TOKEN_URL``."""
         return self.base_url + TOKEN_PATH
-
-    def serve_forever(self) -> None:
-        """Serve in this thread until :meth:`stop` (or Ctrl-C)."""
-        self._server.serve_forever(poll_interval=0.2)
-
-    def start(self) -> Emulator:
-        """Serve from a daemon thread.
-
-        Returns:
-            self, for chaining.
-        """
-        self._thread = threading.Thread(target=self.serve_forever, name="sh-emulator", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until no request is being answered (a slow answer may outlive the client that gave up on it).
