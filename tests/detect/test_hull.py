@@ -94,11 +94,45 @@ def test_the_site_surface_overrules_the_networks_family():
     peaks = [
         Peak(35.5, 35.5, 1, 0.30, 50.0, 40.0, 0.0),  # "vessel" on the apron: an aircraft, transport threshold
         Peak(60.5, 60.5, 1, 0.20, 50.0, 40.0, 0.0),  # too weak even for the most permissive aircraft class
-        Peak(90.5, 90.5, 1, 0.30, 50.0, 10.0, 0.0),  # off the apron: the network's family and threshold stand
+        Peak(90.5, 90.5, 1, 0.30, 50.0, 10.0, 0.0),  # off the apron: the network's family stands, at its floor
+        Peak(95.5, 95.5, 1, 0.10, 50.0, 10.0, 0.0),  # under every ship threshold
         Peak(40.5, 62.5, 3, 0.40, 30.0, 28.0, 0.0),  # an aircraft on the apron stays one
     ]
     kept = CnnDetector._surface_families(peaks, masks, thresholds)
-    assert [(p.row, p.class_index) for p in kept] == [(35.5, 2), (40.5, 3)]
+    assert [(p.row, p.class_index) for p in kept] == [(35.5, 2), (90.5, 1), (40.5, 3)]
+
+
+def test_a_sited_object_is_held_to_the_threshold_of_the_class_its_size_rules_give_it():
+    from monitor.config.models import CLASSES
+    from monitor.detect.cnn.inputs import to_input
+    from monitor.detect.cnn.tiles import predict
+
+    scene = s2_scene(ships=[])
+    rng = np.random.default_rng(5)
+    # A 110 m hull on the naval berth (a landing ship by the rules) and a 60 m boat in the bay (a vessel).
+    for row, col, heading, length, width in ((42.0, 90.0, 0.0, 11.0, 2.0), SMALL):
+        m = hull(scene.grid.shape, row, col, heading, length, width)
+        for b in scene.bands.values():
+            b[m] = 0.3 + rng.normal(0, 0.01, int(m.sum()))
+    aoi = port_aoi(scene.grid)
+    masks = site_masks(aoi, scene.grid)
+    det = CnnDetector()
+    model = det.bundle.models["sentinel-2-l2a"]
+    raw = predict(det._nets[scene.sensor], to_input(scene.sensor, scene.bands), [0.01] * len(CLASSES), tile=256)
+    ship = max((p for p in raw if abs(p.row - 42) < 4 and abs(p.col - 90) < 4), key=lambda p: p.score)
+    boat = max((p for p in raw if abs(p.row - 100) < 4 and abs(p.col - 40) < 4), key=lambda p: p.score)
+    saved = list(model.thresholds)
+    try:
+        # Whatever class the network names, the hull passes the landing-ship threshold and fails the vessel one.
+        model.thresholds = [ship.score - 0.05 if c == "landing_ship" else min(ship.score + 0.05, 0.99) for c in CLASSES]
+        dets = det.detect(scene, aoi, masks)
+        assert [d.object_class for d in dets if abs(d.row - 42) < 4 and abs(d.col - 90) < 4] == ["landing_ship"]
+        # A boat the rules call a vessel is held to the vessel threshold, even under a lower landing-ship one.
+        model.thresholds = [boat.score - 0.05 if c == "landing_ship" else min(boat.score + 0.05, 0.99) for c in CLASSES]
+        dets = det.detect(scene, aoi, masks)
+        assert not [d for d in dets if abs(d.row - 100) < 4 and abs(d.col - 40) < 4]
+    finally:
+        model.thresholds = saved
 
 
 def test_a_hull_as_wide_as_two_counts_as_a_rafted_pair():

@@ -155,7 +155,7 @@ class CnnDetector:
                 continue
             if aoi is not None and masks is not None:
                 rule = self._refine(p, cls, aoi, masks.zone_names_at(r, c), work.sensor)
-                if rule is None:
+                if rule is None or (site_rules and p.score < thresholds[CLASSES.index(rule.object_class)]):
                     continue
                 cls = rule.object_class
                 # One measured object under one peak that is as wide as two hulls is a rafted pair; where two
@@ -181,7 +181,10 @@ class CnnDetector:
             if surface is not None and CLASSES[p.class_index] not in surface:
                 index = min((CLASSES.index(k) for k in surface), key=lambda i: thresholds[i])
                 p = dataclasses.replace(p, class_index=index)
-            if p.score >= thresholds[p.class_index]:
+            # Within a family the size rules, not the network, name the class, so here a peak only has to pass
+            # its family's most permissive threshold; the class it is given is held to its own one later.
+            family = SHIP_CLASSES if CLASSES[p.class_index] in SHIP_CLASSES else AIRCRAFT_CLASSES
+            if p.score >= min(thresholds[CLASSES.index(k)] for k in family):
                 out.append(p)
         return out
 
