@@ -73,8 +73,10 @@ def _quarter_bounds(year: int, q: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 3 * q - 2, 1), _month_bounds(year, 3 * q)[1]
 
 
-def _anchor(g: dict[str, str | None], lang: LanguageLexicon, pub: dt.date | None) -> tuple[dt.date, dt.date, str] | None:
-    year = int(g["year"]) if g.get("year") else None
+def _anchor(
+    g: dict[str, str | None], lang: LanguageLexicon, pub: dt.date | None
+) -> tuple[dt.date, dt.date, str] | None:
+    year = int(str(g["year"])) if g.get("year") else None
     month = None
     if g.get("month"):
         month = {k.lower(): v for k, v in lang.dates.months.items()}[str(g["month"]).lower()]
@@ -127,7 +129,7 @@ def _ago(text: str, code: str, pub: dt.date) -> tuple[dt.date, dt.date, str] | N
     import dateparser
 
     settings = {"RELATIVE_BASE": dt.datetime.combine(pub, dt.time()), "PREFER_DATES_FROM": "past"}
-    parsed = dateparser.parse(text, languages=[code], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=[code], settings=settings)
     if parsed is None:
         return None
     day = parsed.date()

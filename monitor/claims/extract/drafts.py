@@ -165,7 +165,6 @@ def append_drafts(path: Path, drafts: Sequence[Draft], smap: SignalMap) -> tuple
         if key in keys:
             skipped.append(draft)
             continue
-        keys.add(key)
         added.append(claim)
     if added:
         add_claims(path, added)

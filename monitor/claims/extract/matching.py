@@ -101,6 +101,15 @@ def _hits(pattern: re.Pattern[str], text: str, label: str, taken: Sequence[tuple
     ]
 
 
+def _longest(hits: list[_Hit]) -> list[_Hit]:
+    """Overlapping terms keep the longest: "landing ships" is not also "ships"."""
+    kept: list[_Hit] = []
+    for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        if not any(k.start < h.end and h.start < k.end for k in kept):
+            kept.append(h)
+    return kept
+
+
 def _distance(num: Number, term: _Hit, prefer_before: bool) -> float:
     if term.start >= num.end:
         gap = term.start - num.end
@@ -109,7 +118,12 @@ def _distance(num: Number, term: _Hit, prefer_before: bool) -> float:
     return gap + (0 if prefer_before else 10)
 
 
-def _attach(nums: list[Number], terms: list[_Hit], prefer_before: bool) -> list[tuple[Number, str | None]]:
+def _next_but_one(text: str, num: Number, term: _Hit) -> bool:
+    """A number word ("ein", "two") counts only the term right after it, or after one adjective."""
+    return term.start >= num.end and re.fullmatch(r"\s+(?:\w+\s+)?", text[num.end : term.start]) is not None
+
+
+def _attach(text: str, nums: list[Number], terms: list[_Hit], prefer_before: bool) -> list[tuple[Number, str | None]]:
     out: list[tuple[Number, str | None]] = []
     for n in nums:
         cands = terms
@@ -117,9 +131,8 @@ def _attach(nums: list[Number], terms: list[_Hit], prefer_before: bool) -> list[
             cands = [t for t in terms if t.label in (_SHIP_CLASSES if n.counter == "vessel" else _AIR_CLASSES)]
         elif n.counter is not None:
             cands = [t for t in terms if t.label not in _SHIP_CLASSES + _AIR_CLASSES]
-        limit = 25 if n.word else 40
         scored = [(_distance(n, t, prefer_before), t) for t in cands]
-        scored = [(d, t) for d, t in scored if d <= limit and not (n.word and t.start < n.end)]
+        scored = [(d, t) for d, t in scored if d <= 40 and (not n.word or _next_but_one(text, n, t))]
         if scored:
             out.append((n, min(scored, key=lambda s: s[0])[1].label))
         else:
@@ -141,7 +154,7 @@ def _nearest(items: Sequence[_Hit | DateMention], pos: int) -> _Hit | DateMentio
     return min(items, key=lambda h: abs(h.start - pos), default=None)
 
 
-def find_statements(  # noqa: C901 - one pass over the clause rules documented above
+def find_statements(
     sentence: Span,
     lang: LanguageLexicon,
     code: str,
@@ -167,7 +180,7 @@ def find_statements(  # noqa: C901 - one pass over the clause rules documented a
     unit_re = compile_terms([t for terms in (*lang.objects.values(), *lang.troops.values()) for t in terms])
     dates = find_dates(text, lang, code, published, unit_re)
     masked = [(d.start, d.end) for d in dates]
-    objects = [h for cls, p in lang.object_re.items() for h in _hits(p, text, cls, masked)]
+    objects = _longest([h for cls, p in lang.object_re.items() for h in _hits(p, text, cls, masked)])
     taken = masked + [(h.start, h.end) for h in objects]
     troops = [h for unit, p in lang.troop_re.items() for h in _hits(p, text, unit, taken)]
     terms = objects + troops
@@ -191,9 +204,12 @@ def find_statements(  # noqa: C901 - one pass over the clause rules documented a
 
     for clause in clauses:
         c_terms = [t for t in terms if inside(t, clause)]
-        attached = _attach([n for n in nums if inside(n, clause)], c_terms, prefer_before)
+        attached = _attach(text, [n for n in nums if inside(n, clause)], c_terms, prefer_before)
         c_dates = [d for d in dates if inside(d, clause)]
-        skip = next((k for k in ("negation", "hypothetical") if any(inside(h, clause) for h in cues[k])), None)
+        # A condition governs the clauses after it too ("Sollte ..., könnte ...", "If ..., their number ...").
+        hypothetical = any(h.start < clause.end for h in cues["hypothetical"])
+        negated = any(inside(h, clause) for h in cues["negation"])
+        skip = "negation" if negated else ("hypothetical" if hypothetical else None)
         direction = "decrease" if any(inside(h, clause) for h in cues["departure"]) else "increase"
         found = [f"{k}:{h.text}" for k in ("observation", "claim", "negation", "hypothetical") for h in cues[k]]
 
@@ -231,7 +247,7 @@ def find_statements(  # noqa: C901 - one pass over the clause rules documented a
         counted = troop_nums + loose
         if not counted:
             continue
-        units = [u for n, u in attached if n in troop_nums]
+        units = [u for n, u in attached if n in troop_nums and u is not None]
         unit = units[0] if units and all(u == units[0] for u in units) else ("troops" if not units else "personnel")
         total = _total(counted)
         assert total is not None

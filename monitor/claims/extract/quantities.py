@@ -46,7 +46,9 @@ def _patterns(lang: LanguageLexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     word = rf"(?<!\w)(?:{_alt(list(lang.numbers))})(?!\w)"
     counters = _alt(list(lang.counters))
     one = rf"(?:{atom}(?:\s?{atom})*|{word})"
-    full = rf"(?P<a>{one})(?:\s*(?:{_alt(lang.ranges)})\s*(?P<b>{one}))?(?:\s?(?:{_alt(lang.approx_after)})?\s?(?P<c>{counters}))?"
+    rng = _alt(lang.ranges)
+    counter = rf"(?:\s?(?:{_alt(lang.approx_after)})?\s?(?P<c>{counters}))?"
+    full = rf"(?P<a>{one})(?:\s*(?:{rng})\s*(?P<b>{one}))?{counter}"
     compiled = re.compile(full, re.IGNORECASE), re.compile(atom, re.IGNORECASE)
     _COMPILED[id(lang)] = (lang, *compiled)
     return compiled
@@ -141,4 +143,3 @@ def format_number(n: Number) -> str:
 
     body = fmt(n.low) + (f"-{fmt(n.high)}" if n.high is not None else "")
     return {"~": "~", ">=": ">= ", ">": "> "}.get(n.qualifier, "") + body
-
