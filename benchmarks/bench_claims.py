@@ -1,8 +1,10 @@
 """Precision and recall of `monitor claims extract` on the project's own labelled articles, per language.
 
 The articles and labels (tests/claims/extract/corpus/) were written by the project, not taken from outlets: the
-numbers say how the rules and the lexicon do on text we wrote to exercise them, not on news at large. A draft
-matches a label when site, signal, date, precision, kind and the numbers of the quantity all agree.
+numbers say how the rules and the lexicon do on text we wrote to exercise them, not on news at large. The
+development articles shaped the rules; the held-out ones (`split: heldout`, then `split: final`) were written
+and labelled before the extractor ever saw them and are reported apart. A draft matches a label when site,
+signal, date, precision, kind and the numbers of the quantity all agree.
 Writes benchmarks/results/claims.md and prints the table.
 """
 
@@ -35,12 +37,14 @@ def key(d):
     return (d["site"], d["signal"], str(d["date"]), d["precision"], d["kind"], numbers(d["quantity"]))
 
 
-def score(corpus=CORPUS):
+def score(corpus=CORPUS, split="dev"):
     settings = load_settings(ROOT / "configs" / "monitor.yaml", env={})
     smap = load_signals(settings.analysis.signals, settings.aois)
     lexicon, sites = load_lexicon(), SiteNames(settings.aois)
     rows = defaultdict(lambda: {"articles": 0, "expected": 0, "drafted": 0, "matched": 0})
     for item in yaml.safe_load((corpus / "labels.yaml").read_text(encoding="utf-8")):
+        if item.get("split", "dev") != split:
+            continue
         lang = item["file"].split("-")[0]
         published = item["published"]
         if isinstance(published, str):
@@ -76,7 +80,16 @@ def table(rows):
 
 
 def main():
-    text = table(score())
+    text = (
+        "Development articles (the rules were shaped on them):\n\n"
+        + table(score(split="dev"))
+        + "\n\nFirst held-out batch (first run: precision 0.67, recall 0.62 over 8 articles; the bugs and lexicon"
+        " gaps it showed were then fixed, so these numbers are no longer held out):\n\n"
+        + table(score(split="heldout"))
+        + "\n\nSecond held-out batch (written after those fixes; first run: precision 0.62, recall 0.71 over 4"
+        " articles; one bug it showed, a generic word before a specific one, was then fixed):\n\n"
+        + table(score(split="final"))
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(
         "# claims extract: precision and recall per language (benchmarks/bench_claims.py)\n\n"

@@ -11,7 +11,8 @@ import click
 from monitor.alerts.update import load_ledger
 from monitor.claims.extract import extract_article, load_lexicon, read_article, render_drafts, sort_drafts
 from monitor.claims.extract.drafts import append_drafts, unique_ids
-from monitor.claims.extract.matching import SiteNames
+from monitor.claims.extract.sites import SiteNames
+from monitor.claims.signals import load_signals
 from monitor.cli.options import DATE, config_option
 from monitor.config.loader import load_settings
 from monitor.errors import UsageError
@@ -46,21 +47,22 @@ def extract_cmd(
     if not files:
         raise UsageError("claims extract: give at least one article FILE")
     settings = load_settings(config or (ctx.obj or {}).get("claims_config"))
-    ledger = load_ledger(settings)
+    assert settings.analysis.signals is not None and settings.analysis.claims is not None
+    # Drafting needs only the signal mapping; the ledger is read (and must be valid) only to append to it.
+    smap = load_ledger(settings).signals if append else load_signals(settings.analysis.signals, settings.aois)
     lex = load_lexicon(lexicon)
     articles = [read_article(p) for p in files]
     sites = SiteNames(settings.aois)
     drafts = []
     for article in articles:
-        result = extract_article(article, lex, sites, ledger.signals, published, source, url)
+        result = extract_article(article, lex, sites, smap, published, source, url)
         for warning in result.warnings:
             log.warning("%s", warning)
         drafts.extend(result.drafts)
     drafts = unique_ids(sort_drafts(drafts), set())
     click.echo(render_drafts(drafts, fmt).rstrip("\n"))
     if append:
-        assert settings.analysis.claims is not None
-        added, skipped = append_drafts(settings.analysis.claims, drafts, ledger.signals)
+        added, skipped = append_drafts(settings.analysis.claims, drafts, smap)
         click.echo(
             f"appended {len(added)} draft(s) to {settings.analysis.claims}"
             f" ({len(skipped)} skipped as duplicates of ledger entries)",

@@ -38,6 +38,21 @@ class DateMention:
     date: str
     deadline: bool = False
     widened: bool = False
+    carried: bool = False
+
+    def carried_over(self) -> DateMention:
+        """This date as context for a later undated sentence: a day becomes its month, a deadline its period.
+
+        Returns:
+            The carried date.
+        """
+        first = self.first.replace(day=1) if self.precision == "day" else self.first
+        if self.precision == "day":
+            date, precision, _ = write_period(first, "month")
+            return DateMention(self.start, self.end, self.text, first, self.last, precision, date, carried=True)
+        return DateMention(
+            self.start, self.end, self.text, first, self.last, self.precision, self.date, False, self.widened, True
+        )
 
 
 def _alt(words: list[str] | dict[str, int]) -> str:
@@ -89,6 +104,12 @@ def _anchor(
         quarter = int(str(g["qnum"]))
     if year is None and pub is None:
         return None
+    if month is None and g.get("day"):
+        # A day alone ("지난 10일"): the latest such day up to publication.
+        assert pub is not None
+        day_n = int(str(g["day"]))
+        prev = pub.replace(day=1) - dt.timedelta(days=1)
+        year, month = (pub.year, pub.month) if day_n <= pub.day else (prev.year, prev.month)
     if month is not None:
         if year is None:
             assert pub is not None
@@ -202,8 +223,26 @@ def _parts(text: str, start: int, end: int, lang: LanguageLexicon) -> tuple[int,
     return start, end, part, deadline
 
 
+def _later(text: str, lang: LanguageLexicon, anchor: dt.date) -> list[tuple[int, int, tuple[dt.date, dt.date, str]]]:
+    words = {k.lower(): v for k, v in lang.numbers.items()}
+    out = []
+    for pattern in lang.dates.later:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            n = m.group("n").lower()
+            days = int(n) if n.isdigit() else words.get(n)
+            if days is not None:
+                day = anchor + dt.timedelta(days=days)
+                out.append((m.start(), m.end(), (day, day, "day")))
+    return out
+
+
 def find_dates(
-    text: str, lang: LanguageLexicon, code: str, pub: dt.date | None, unit_re: re.Pattern[str] | None = None
+    text: str,
+    lang: LanguageLexicon,
+    code: str,
+    pub: dt.date | None,
+    unit_re: re.Pattern[str] | None = None,
+    anchor: dt.date | None = None,
 ) -> list[DateMention]:
     """Find and resolve the date expressions of a text.
 
@@ -213,6 +252,7 @@ def find_dates(
         code: The language code (for dateparser).
         pub: Publication date; without it, relative and year-less dates are left out.
         unit_re: Object and troop terms: a bare year followed by one is a quantity ("2000 Soldaten"), not a date.
+        anchor: The day an earlier sentence spoke of, for "drei Tage später" / "three days later".
 
     Returns:
         Non-overlapping mentions in text order (the longest wins where two overlap).
@@ -238,6 +278,8 @@ def find_dates(
                 ago = _ago(m.group(), code, pub)
                 if ago:
                     found.append((m.start(), m.end(), ago))
+    if anchor is not None:
+        found += _later(text, lang, anchor)
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[DateMention] = []
     taken_until = -1

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from monitor.claims.extract.dates import write_period
 from monitor.claims.extract.drafts import Draft, Evidence, find_signal, slug, sort_drafts
 from monitor.claims.extract.language import Detected, detect_language
 from monitor.claims.extract.lexicon import Lexicon
-from monitor.claims.extract.matching import SiteNames, Statement, find_statements
+from monitor.claims.extract.matching import Context, SiteNames, Statement, find_statements
 from monitor.claims.extract.reading import Article
 from monitor.claims.extract.text import split_sentences
 from monitor.claims.signals import SignalMap
@@ -34,6 +34,12 @@ class ArticleResult:
     drafts: list[Draft] = field(default_factory=list)
     skipped: list[Statement] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def _date_rule(st: Statement) -> str:
+    if st.date is None:
+        return "date:publication"
+    return f"date:{'carried:' if st.date.carried else ''}{st.date.text}"
 
 
 def _statement_words(st: Statement, site_name: str | None, signal: str | None, cumulative: bool) -> str:
@@ -85,8 +91,19 @@ def extract_article(
     units = {k: (v[0], v[1]) for k, v in lexicon.units.items()}
     seen: set[tuple[str | None, str | None, str, str | None, str]] = set()
     undated = 0
+    context = Context()
+    specific: dict[str, set[str]] = {}
+    last_end = 0
     for sentence in split_sentences(article.text, lang.abbreviations):
-        for st in find_statements(sentence, lang, detected.code, sites, published, units):
+        if "\n" in article.text[last_end : sentence.start]:
+            context = Context()
+        last_end = sentence.end
+        for st in find_statements(sentence, lang, detected.code, sites, published, units, context, lexicon.refers_back):
+            if st.is_object and st.site is not None:
+                site_id: str = st.site
+                if lexicon.refers_back.get(st.unit) in specific.get(site_id, set()):
+                    st = replace(st, unit=lexicon.refers_back[st.unit], cues=(*st.cues, "refers back"))
+                specific.setdefault(site_id, set()).add(st.unit)
             if st.skipped:
                 result.skipped.append(st)
                 log.info("%s: %s statement left out: %s", article.path, st.skipped, sentence.text)
@@ -103,6 +120,8 @@ def extract_article(
                 date, precision = st.date.date, st.date.precision
                 period = f"{st.date.first.isoformat()}/{st.date.last.isoformat()}"
                 note = "a year is written as its first quarter; widen by hand" if st.date.widened else None
+                if st.date.carried:
+                    note = "no date in the sentence: the date of an earlier sentence of the paragraph"
             else:
                 assert published is not None
                 date, precision, _ = write_period(published.replace(day=1), "month")
@@ -135,7 +154,7 @@ def extract_article(
                     end=sentence.end,
                     language=detected.code,
                     file=str(article.path),
-                    rules=list(st.cues) + ([f"date:{st.date.text}"] if st.date else ["date:publication"]),
+                    rules=[*st.cues, _date_rule(st)],
                     date_text=st.date.text if st.date else None,
                     period=period,
                     note=note,

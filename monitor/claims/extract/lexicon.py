@@ -22,7 +22,6 @@ from monitor.config.models import ObjectClass
 __all__ = ("DEFAULT_LEXICON", "DateLexicon", "LanguageLexicon", "Lexicon", "compile_terms", "load_lexicon")
 
 DEFAULT_LEXICON = Path(__file__).with_name("lexicon.yaml")
-Part = str  # "start", "middle" or "end"
 
 
 class _Frozen(BaseModel):
@@ -73,6 +72,9 @@ class DateLexicon(_Frozen):
     quarters: dict[str, int] = Field(default_factory=dict, description="Ordinal words of quarters -> 1..4.")
     relative: Relative = Relative()
     ago: list[str] = Field(default_factory=list, description="Regexes for 'N days ago', resolved by dateparser.")
+    later: list[str] = Field(
+        default_factory=list, description="Regexes for 'N days later' with group n, counted from an earlier date."
+    )
     parts: Placed = Placed()
     deadline: Deadline = Deadline()
 
@@ -118,6 +120,11 @@ class LanguageLexicon(_Frozen):
         return {unit: compile_terms(terms) for unit, terms in self.troops.items()}
 
     @cached_property
+    def unit_re(self) -> re.Pattern[str]:
+        """All object and troop terms in one pattern."""
+        return compile_terms([t for terms in (*self.objects.values(), *self.troops.values()) for t in terms])
+
+    @cached_property
     def cue_re(self) -> dict[str, re.Pattern[str]]:
         """Compiled cue patterns: observation, claim, negation, hypothetical, departure."""
         return {
@@ -133,6 +140,10 @@ class Lexicon(_Frozen):
     """The whole lexicon file."""
 
     troop_signal: str | None = Field(default=None, description="Signal of troop movements in a period.")
+    refers_back: dict[str, str] = Field(
+        default_factory=dict,
+        description="Generic class -> specific class it means after the article named the specific one at a site.",
+    )
     units: dict[str, tuple[str, str]] = Field(description="Class or troop unit -> (singular, plural) for drafts.")
     language_names: dict[str, str] = Field(default_factory=dict)
     languages: dict[str, LanguageLexicon] = Field(min_length=1)

@@ -20,15 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from monitor.claims.extract.dates import DateMention, find_dates
 from monitor.claims.extract.lexicon import LanguageLexicon, compile_terms
 from monitor.claims.extract.quantities import Number, find_numbers, format_number
+from monitor.claims.extract.sites import SiteNames
 from monitor.claims.extract.text import Span, split_clauses
-from monitor.config.models import AOIConfig
 
-__all__ = ("SiteNames", "Statement", "find_statements")
+__all__ = ("Context", "SiteNames", "Statement", "find_statements")
 
 _SHIP_CLASSES = ("landing_ship", "vessel")
 _AIR_CLASSES = ("transport_aircraft", "aircraft")
@@ -51,46 +51,24 @@ class Statement:
     skipped: str | None = None  # "negation" or "hypothetical": not a draft
 
 
+@dataclass
+class Context:
+    """What the earlier sentences of a paragraph said: the last date they named and whether they counted troops.
+
+    An undated sentence takes that date (a day widened to its month: "then" is rarely the same day), "drei Tage
+    später" counts from it, and a bare number after a troop count ("Bis Ende 2024 waren es 11.000") counts troops.
+    """
+
+    date: DateMention | None = None
+    troops: bool = False
+
+
 @dataclass(frozen=True)
 class _Hit:
     start: int
     end: int
     label: str
     text: str
-
-
-@dataclass
-class SiteNames:
-    """Site names from the AOI configs (id, name, aliases), compiled per language."""
-
-    aois: Mapping[str, AOIConfig]
-    _cache: dict[str, list[tuple[str, re.Pattern[str]]]] = field(default_factory=dict)
-
-    def patterns(self, code: str, lang: LanguageLexicon) -> list[tuple[str, re.Pattern[str]]]:
-        """One pattern per site, allowing the language's inflection of names.
-
-        Args:
-            code: Language code (cache key).
-            lang: Its lexicon.
-
-        Returns:
-            ``[(aoi_id, pattern)]``.
-        """
-        if code not in self._cache:
-            out = []
-            for aoi in self.aois.values():
-                alts = []
-                for name in sorted({aoi.id, *aoi.aliases}, key=len, reverse=True):
-                    stem, extra = name, lang.site_suffix
-                    if lang.site_strip and name[-1].lower() in lang.site_strip and len(name) > 3:
-                        stem, extra = name[:-1], extra + 1
-                    if lang.site_suffix >= 5:
-                        alts.append(re.escape(stem))
-                    else:
-                        alts.append(rf"(?<!\w){re.escape(stem)}\w{{0,{extra}}}(?!\w)")
-                out.append((aoi.id, re.compile("|".join(alts), re.IGNORECASE)))
-            self._cache[code] = out
-        return self._cache[code]
 
 
 def _hits(pattern: re.Pattern[str], text: str, label: str, taken: Sequence[tuple[int, int]]) -> list[_Hit]:
@@ -101,12 +79,22 @@ def _hits(pattern: re.Pattern[str], text: str, label: str, taken: Sequence[tuple
     ]
 
 
-def _longest(hits: list[_Hit]) -> list[_Hit]:
-    """Overlapping terms keep the longest: "landing ships" is not also "ships"."""
+def _longest(hits: list[_Hit], text: str, generic: Mapping[str, str]) -> list[_Hit]:
+    """Keep the longest of overlapping terms and merge a generic term into a specific one right next to it.
+
+    "landing ships" is not also "ships"; "Il-76 aircraft" and "самолёта Ил-76" are one object each.
+    """
     kept: list[_Hit] = []
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        if not any(k.start < h.end and h.start < k.end for k in kept):
-            kept.append(h)
+        if any(k.start < h.end and h.start < k.end for k in kept):
+            continue
+        prev = kept[-1] if kept else None
+        pair = prev is not None and not text[prev.end : h.start].strip(" -")
+        if prev is not None and pair and (generic.get(h.label) == prev.label or generic.get(prev.label) == h.label):
+            specific = prev.label if generic.get(h.label) == prev.label else h.label
+            kept[-1] = _Hit(prev.start, h.end, specific, text[prev.start : h.end])
+            continue
+        kept.append(h)
     return kept
 
 
@@ -119,12 +107,19 @@ def _distance(num: Number, term: _Hit, prefer_before: bool) -> float:
 
 
 def _next_but_one(text: str, num: Number, term: _Hit) -> bool:
-    """A number word ("ein", "two") counts only the term right after it, or after one adjective."""
-    return term.start >= num.end and re.fullmatch(r"\s+(?:\w+\s+)?", text[num.end : term.start]) is not None
+    """Whether a number word may count this term.
+
+    "ein", "two" count the term right after them (or after one adjective); with a counter ("수송기 두 대") the
+    term before.
+    """
+    if term.start >= num.end:
+        return re.fullmatch(r"\s+(?:\w+\s+)?", text[num.end : term.start]) is not None
+    return num.counter is not None and term.end <= num.start
 
 
 def _attach(text: str, nums: list[Number], terms: list[_Hit], prefer_before: bool) -> list[tuple[Number, str | None]]:
     out: list[tuple[Number, str | None]] = []
+    picks: list[tuple[Number, _Hit | None, float]] = []
     for n in nums:
         cands = terms
         if n.counter in ("vessel", "aircraft"):
@@ -133,10 +128,18 @@ def _attach(text: str, nums: list[Number], terms: list[_Hit], prefer_before: boo
             cands = [t for t in terms if t.label not in _SHIP_CLASSES + _AIR_CLASSES]
         scored = [(_distance(n, t, prefer_before), t) for t in cands]
         scored = [(d, t) for d, t in scored if d <= 40 and (not n.word or _next_but_one(text, n, t))]
-        if scored:
-            out.append((n, min(scored, key=lambda s: s[0])[1].label))
-        else:
+        best = min(scored, key=lambda s: s[0], default=None)
+        picks.append((n, best[1] if best else None, best[0] if best else 0.0))
+    # One number per term: of two numbers next to one term ("am 10. ... 2 Schiffe") the nearer counts.
+    nearest: dict[int, float] = {}
+    for _, term, dist in picks:
+        if term is not None:
+            nearest[id(term)] = min(dist, nearest.get(id(term), dist))
+    for n, term, dist in picks:
+        if term is None:
             out.append((n, n.counter))
+        elif dist <= nearest[id(term)]:
+            out.append((n, term.label))
     return out
 
 
@@ -161,6 +164,8 @@ def find_statements(
     sites: SiteNames,
     published: dt.date | None,
     unit_word: Mapping[str, tuple[str, str]],
+    context: Context | None = None,
+    generic: Mapping[str, str] | None = None,
 ) -> list[Statement]:
     """Find the statements of one sentence.
 
@@ -171,16 +176,21 @@ def find_statements(
         sites: The site names.
         published: Publication date (for relative dates).
         unit_word: Unit -> (singular, plural) words for quantities.
+        context: What earlier sentences of the paragraph said; updated with this sentence.
+        generic: Generic class -> the specific class it can stand for (the lexicon's ``refers_back``).
 
     Returns:
         Statements in text order, including skipped (negated or hypothetical) ones.
     """
     text = sentence.text
     aois = sites.aois
-    unit_re = compile_terms([t for terms in (*lang.objects.values(), *lang.troops.values()) for t in terms])
-    dates = find_dates(text, lang, code, published, unit_re)
+    context = context if context is not None else Context()
+    generic = generic or {}
+    later_from = context.date.first if context.date is not None and context.date.precision == "day" else None
+    dates = find_dates(text, lang, code, published, lang.unit_re, later_from)
     masked = [(d.start, d.end) for d in dates]
-    objects = _longest([h for cls, p in lang.object_re.items() for h in _hits(p, text, cls, masked)])
+    object_hits = [h for cls, p in lang.object_re.items() for h in _hits(p, text, cls, masked)]
+    objects = _longest(object_hits, text, generic)
     taken = masked + [(h.start, h.end) for h in objects]
     troops = [h for unit, p in lang.troop_re.items() for h in _hits(p, text, unit, taken)]
     terms = objects + troops
@@ -195,7 +205,10 @@ def find_statements(
     cues["negation"] = [h for h in cues["negation"] if not guards.match(text, h.start)]
     kind = "observation" if cues["observation"] else "claim"
     prefer_before = lang.site_suffix >= 5
-    sentence_troops = bool(troops)
+    sentence_troops = bool(troops) or context.troops
+    carried = context.date.carried_over() if context.date is not None else None
+    context.troops = sentence_troops
+    context.date = dates[-1] if dates else context.date
     out: list[Statement] = []
     clauses = split_clauses(Span(0, len(text), text))
 
@@ -215,10 +228,11 @@ def find_statements(
 
         def date_for(pos: int, c_dates: list[DateMention] = c_dates) -> DateMention | None:
             near = _nearest(c_dates, pos) or _nearest(dates, pos)
-            return near if isinstance(near, DateMention) else None
+            return near if isinstance(near, DateMention) else carried
 
         c_objects = [t for t in c_terms if t.label in lang.objects]
         troop_nums = [n for n, u in attached if u is not None and u in lang.troops]
+        as_troops = False
         for cls in dict.fromkeys(t.label for t in c_objects):
             first = next(t for t in c_objects if t.label == cls)
             own = [n for n, u in attached if u == cls]
@@ -232,16 +246,23 @@ def find_statements(
             fits = [h for h in site_hits if cls in aois[h.label].classes]
             site = _nearest([h for h in fits if inside(h, clause)], first.start) or _nearest(fits, first.start)
             site_id = site.label if isinstance(site, _Hit) else None
+            if site_id is None and not own and troop_nums:
+                as_troops = True  # "a ship carried 1,500 troops", no site named: a troop statement
+                continue
             if site_id is None and total is None and kind != "observation":
                 continue
-            cue = (f"object:{first.text}", *([f"site:{site.text}"] if isinstance(site, _Hit) else []), *found)
+            cue: tuple[str, ...] = (
+                f"object:{first.text}",
+                *([f"site:{site.text}"] if isinstance(site, _Hit) else []),
+                *found,
+            )
             out.append(
                 Statement(
                     sentence, cls, True, site_id, quantity, total[1] if total else None,
                     date_for(first.start), kind, direction, cue, skip,
                 )
             )  # fmt: skip
-        if c_objects:
+        if c_objects and not as_troops:
             continue
         loose = [n for n, u in attached if u is None and not n.word and n.low >= 100 and sentence_troops]
         counted = troop_nums + loose
@@ -254,7 +275,7 @@ def find_statements(
         quantity = f"{total[0]} {unit_word.get(unit, (unit, unit))[0 if total[1] == 1 else 1]}"
         anchor = counted[0].start
         term = _nearest([t for t in c_terms if t.label in lang.troops], anchor)
-        cue = (*([f"troops:{term.text}"] if isinstance(term, _Hit) else ["troops:(elided)"]), *found)
+        cue = (f"troops:{term.text}" if isinstance(term, _Hit) else "troops:(elided)", *found)
         out.append(
             Statement(sentence, unit, False, None, quantity, total[1], date_for(anchor), kind, "increase", cue, skip)
         )

@@ -87,3 +87,13 @@ def test_term_syntax_matches_inflections_and_compounds():
     assert pattern.search("two Landing Ships")
     assert pattern.search("два десантных корабля")
     assert not compile_terms(["ship"]).search("shipping")
+
+
+def test_day_alone_and_days_later():
+    ko = find_dates("지난 10일 상륙함 2척", LEX.languages["ko"], "ko", PUB)
+    assert [(d.date, d.precision) for d in ko] == [("2025-07-10", "day")] or ko[0].date == "2025-06-10"
+    later = find_dates("Drei Tage später", LEX.languages["de"], "de", PUB, anchor=dt.date(2024, 10, 17))
+    assert [(d.date, d.precision) for d in later] == [("2024-10-20", "day")]
+    assert find_dates("Drei Tage später", LEX.languages["de"], "de", PUB) == []
+    carried = find_dates("am 17. Oktober 2024", LEX.languages["de"], "de", PUB)[0].carried_over()
+    assert (carried.date, carried.precision, carried.carried) == ("2024-10", "month", True)
