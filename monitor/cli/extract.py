@@ -23,7 +23,7 @@ log = logging.getLogger("monitor.claims")
 
 
 @click.command("extract")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--published", type=DATE, default=None, help="Publication date, for relative dates (YYYY-MM-DD).")
 @click.option("--source", default=None, help="Source name for the drafts (default: HTML site name or file name).")
 @click.option("--url", default=None, help="Where to read the article.")

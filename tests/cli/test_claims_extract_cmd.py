@@ -63,7 +63,7 @@ def test_bad_input_is_one_line_and_exit_65(cfg, tmp_path):
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Schiffe in Dunai für".encode("latin-1"))
     for path, words in [(empty, "empty file"), (binary, "binary file"), (latin, "not UTF-8"),
-                        (tmp_path / "missing.txt", "cannot read")]:  # fmt: skip
+                        (tmp_path / "missing.txt", "cannot read"), (tmp_path, "Is a directory")]:  # fmt: skip
         res = _run("claims", "extract", path, "--config", cfg)
         assert res.exit_code == 65, res.output
         assert words in res.stderr and len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.output

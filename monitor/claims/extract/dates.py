@@ -250,7 +250,8 @@ def find_dates(
         text: A sentence.
         lang: Its language's lexicon.
         code: The language code (for dateparser).
-        pub: Publication date; without it, relative and year-less dates are left out.
+        pub: Publication date; without it, year-less dates are left out and relative phrases come back
+            unresolved (``precision`` empty).
         unit_re: Object and troop terms: a bare year followed by one is a quantity ("2000 Soldaten"), not a date.
         anchor: The day an earlier sentence spoke of, for "drei Tage später" / "three days later".
 
@@ -269,10 +270,15 @@ def find_dates(
             resolved = _anchor(g, lang, pub)
             if resolved:
                 found.append((m.start(), m.end(), resolved))
-    if pub is not None:
-        for kind, phrases in lang.dates.relative.model_dump().items():
-            for m in compile_terms(phrases).finditer(text):
+    unresolved: list[DateMention] = []
+    for kind, phrases in lang.dates.relative.model_dump().items():
+        for m in compile_terms(phrases).finditer(text):
+            if pub is None:
+                # Kept so that the statement it dates is left undated, not dated by another expression.
+                unresolved.append(DateMention(m.start(), m.end(), m.group(), dt.date.min, dt.date.min, "", ""))
+            else:
                 found.append((m.start(), m.end(), _relative(kind, pub)))
+    if pub is not None:
         for pattern in lang.dates.ago:
             for m in re.finditer(pattern, text, re.IGNORECASE):
                 ago = _ago(m.group(), code, pub)
@@ -296,4 +302,5 @@ def find_dates(
             first, basis = last, "day"
         date, precision, widened = write_period(first, basis)
         out.append(DateMention(s, e, text[s:e], first, last, precision, date, deadline, widened))
-    return out
+    out += [u for u in unresolved if not any(d.start < u.end and u.start < d.end for d in out)]
+    return sorted(out, key=lambda d: d.start)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -180,7 +180,12 @@ def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
     Returns:
         The pattern; one that never matches when there are no terms.
     """
-    parts = [_term_regex(t) for t in sorted(set(terms), key=len, reverse=True) if t.strip(" *")]
+    return _compile(tuple(sorted(set(terms), key=lambda t: (-len(t), t))))
+
+
+@lru_cache(maxsize=1024)
+def _compile(terms: tuple[str, ...]) -> re.Pattern[str]:
+    parts = [_term_regex(t) for t in terms if t.strip(" *")]
     return re.compile("|".join(parts) if parts else r"(?!x)x", re.IGNORECASE)
 
 

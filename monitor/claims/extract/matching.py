@@ -208,7 +208,8 @@ def find_statements(
     sentence_troops = bool(troops) or context.troops
     carried = context.date.carried_over() if context.date is not None else None
     context.troops = sentence_troops
-    context.date = dates[-1] if dates else context.date
+    resolved = [d for d in dates if d.precision]
+    context.date = resolved[-1] if resolved else context.date
     out: list[Statement] = []
     clauses = split_clauses(Span(0, len(text), text))
 
@@ -228,7 +229,9 @@ def find_statements(
 
         def date_for(pos: int, c_dates: list[DateMention] = c_dates) -> DateMention | None:
             near = _nearest(c_dates, pos) or _nearest(dates, pos)
-            return near if isinstance(near, DateMention) else carried
+            if isinstance(near, DateMention):
+                return near if near.precision else None
+            return carried
 
         c_objects = [t for t in c_terms if t.label in lang.objects]
         troop_nums = [n for n, u in attached if u is not None and u in lang.troops]

@@ -54,6 +54,13 @@ def test_seed_article_gives_the_analysts_drafts(ctx):
     assert {s.skipped for s in result.skipped} == {"hypothetical"}
 
 
+@pytest.mark.skipif(not SEED.exists(), reason="seed article ../shared/seeds/deployment-report-de.txt not present")
+def test_without_publication_date_only_dated_statements_are_drafted(ctx):
+    result = _run(ctx, SEED, published=None)
+    assert [d.date for d in result.drafts] == ["2024-12-31"]
+    assert "give --published" in result.warnings[0]
+
+
 @pytest.mark.parametrize("lang", ["de", "en", "ru", "ko"])
 def test_corpus_articles_detect_language_and_skip_negations(ctx, lang):
     labels = yaml.safe_load((CORPUS / "labels.yaml").read_text(encoding="utf-8"))

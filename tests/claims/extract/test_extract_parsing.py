@@ -50,7 +50,8 @@ def test_year_is_widened_and_modal_may_is_no_month():
     assert this_year.widened and (this_year.first, this_year.last) == (dt.date(2025, 1, 1), PUB)
     assert find_dates("troops may leave soon", LEX.languages["en"], "en", PUB) == []
     assert find_dates("rund 2000 Soldaten", LEX.languages["de"], "de", PUB, compile_terms(["soldat*"])) == []
-    assert find_dates("letzten Monat", LEX.languages["de"], "de", None) == []
+    unresolved = find_dates("letzten Monat", LEX.languages["de"], "de", None)
+    assert [(d.text, d.precision) for d in unresolved] == [("letzten Monat", "")]
 
 
 @pytest.mark.parametrize(
