@@ -14,12 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from monitor.claims.ledger import Claim, _Frozen, add_claims, load_claims
+from monitor.claims.ledger import Claim, add_claims, load_claims
 from monitor.claims.signals import SignalMap, check_claims
 
 __all__ = ("Draft", "Evidence", "append_drafts", "find_signal", "render_drafts", "sort_drafts", "unique_ids")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Evidence(_Frozen):
