@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.claims.extract.lexicon import LanguageLexicon, compile_terms
 
@@ -46,13 +46,10 @@ class DateMention:
         Returns:
             The carried date.
         """
-        first = self.first.replace(day=1) if self.precision == "day" else self.first
-        if self.precision == "day":
-            date, precision, _ = write_period(first, "month")
-            return DateMention(self.start, self.end, self.text, first, self.last, precision, date, carried=True)
-        return DateMention(
-            self.start, self.end, self.text, first, self.last, self.precision, self.date, False, self.widened, True
-        )
+        if self.precision != "day":
+            return replace(self, deadline=False, carried=True)
+        date, precision, _ = write_period(self.first.replace(day=1), "month")
+        return replace(self, first=self.first.replace(day=1), precision=precision, date=date, carried=True)
 
 
 def _alt(words: list[str] | dict[str, int]) -> str:
@@ -82,10 +79,6 @@ def _forms(lang: LanguageLexicon) -> list[re.Pattern[str]]:
 
 def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _quarter_bounds(year: int, q: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 3 * q - 2, 1), _month_bounds(year, 3 * q)[1]
 
 
 def _anchor(
@@ -125,7 +118,7 @@ def _anchor(
         if year is None:
             assert pub is not None
             year = pub.year if quarter <= (pub.month - 1) // 3 + 1 else pub.year - 1
-        return (*_quarter_bounds(year, quarter), "quarter")
+        return dt.date(year, 3 * quarter - 2, 1), _month_bounds(year, 3 * quarter)[1], "quarter"
     assert year is not None
     if pub is not None and not pub.year - 40 <= year <= pub.year + 5:
         return None
