@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from monitor.errors import InputDataError
 
-__all__ = ("Claim", "ClaimSource", "add_claim", "claim_period", "load_claims", "parse_claims")
+__all__ = ("Claim", "ClaimSource", "add_claim", "add_claims", "claim_period", "load_claims", "parse_claims")
 
 Precision = Literal["day", "month", "quarter"]
 _DATE_FORMS: dict[str, re.Pattern[str]] = {
@@ -210,16 +210,36 @@ def add_claim(path: Path, claim: Claim) -> list[Claim]:
     Raises:
         InputDataError: The existing file is invalid, or the id is already used; the file is left untouched.
     """
+    return add_claims(path, [claim])
+
+
+def add_claims(path: Path, claims: Sequence[Claim]) -> list[Claim]:
+    """Append claims to a ledger file in one atomic write, keeping its comments and validating the result.
+
+    Args:
+        path: The ledger (created when missing).
+        claims: The claims to add; their ids must be new.
+
+    Returns:
+        The ledger after the addition.
+
+    Raises:
+        InputDataError: The existing file is invalid, or an id is already used; the file is left untouched.
+    """
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     existing = parse_claims(_yaml(old, path), path) if old.strip() else []
-    if any(c.id == claim.id for c in existing):
-        raise InputDataError(f"{path}: id: a claim with this id already exists (got {claim.id!r})")
-    entry = claim.model_dump(mode="json", exclude_none=True)
-    entry["sources"] = [s.model_dump(mode="json", exclude_none=True) for s in claim.sources]
-    block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=110)
+    for claim in claims:
+        if any(c.id == claim.id for c in existing):
+            raise InputDataError(f"{path}: id: a claim with this id already exists (got {claim.id!r})")
+    entries = []
+    for claim in claims:
+        entry = claim.model_dump(mode="json", exclude_none=True)
+        entry["sources"] = [s.model_dump(mode="json", exclude_none=True) for s in claim.sources]
+        entries.append(entry)
+    block = yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=110)
     text = (old.rstrip("\n") + "\n" if old.strip() else "") + block
-    claims = parse_claims(_yaml(text, path), path)
+    result = parse_claims(_yaml(text, path), path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-    return claims
+    return result

@@ -14,6 +14,7 @@ from monitor.alerts.update import analyse_store, load_ledger
 from monitor.claims.correlate import Verdict
 from monitor.claims.ledger import Claim, add_claim, load_claims
 from monitor.claims.signals import check_claims
+from monitor.cli.extract import extract_cmd
 from monitor.cli.options import config_option
 from monitor.config.loader import format_validation_error, load_settings
 from monitor.errors import InputDataError, UsageError
@@ -134,3 +135,6 @@ def add_cmd(
         raise UsageError(str(exc).replace("claims add: [0] (id " + claim.id + ").", "--")) from None
     add_claim(path, claim)
     click.echo(f"added {claim.id} to {path} ({len(load_claims(path))} claims)")
+
+
+claims_cmd.add_command(extract_cmd)

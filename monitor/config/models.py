@@ -191,6 +191,10 @@ class AOIConfig(Frozen):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
     name: str
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names of the site in any script (Dunay, Дунай, 두나이), for finding it in news text.",
+    )
     description: str = ""
     bbox: tuple[float, float, float, float] = Field(description="(min_lon, min_lat, max_lon, max_lat), WGS84.")
     start: dt.date = Field(description="First date to pull when the store is empty.")
