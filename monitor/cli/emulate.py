@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor.cli.options import config_option
 from monitor.config.loader import load_settings
 from monitor.errors import UsageError
+
+if TYPE_CHECKING:
+    from monitor.sources.emulation import LoopbackServer
 
 __all__ = ("emulate_cmd",)
 
@@ -60,17 +64,12 @@ def emulate_cmd(
         raise UsageError(f"--fault: {exc}") from None
     settings = load_settings(config)
     emulator = build_emulator(settings, plan, TokenBook(client_id, client_secret), host, port, scenario)
-    click.echo(f"Sentinel Hub emulator on {emulator.base_url} serving {', '.join(settings.aois)}", err=True)
-    for fault in plan.faults:
-        click.echo(f"  fault {fault}: {FAULT_HELP[fault.kind]}", err=True)
-    click.echo(f"export SH_BASE_URL={emulator.base_url}")
-    click.echo(f"export SH_TOKEN_URL={emulator.token_url}")
-    try:
-        emulator.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("emulator stopped", err=True)
-    finally:
-        emulator.stop()
+    _serve(
+        emulator,
+        f"Sentinel Hub emulator on {emulator.base_url} serving {', '.join(settings.aois)}",
+        [f"  fault {fault}: {FAULT_HELP[fault.kind]}" for fault in plan.faults],
+        {"SH_BASE_URL": emulator.base_url, "SH_TOKEN_URL": emulator.token_url},
+    )
 
 
 def _serve_stac(
@@ -90,13 +89,26 @@ def _serve_stac(
         raise UsageError(f"--fault: {exc}") from None
     settings = load_settings(config)
     emulator = build_stac_emulator(settings, plan, host, port, scenario, cross_zone)
-    click.echo(f"STAC emulator on {emulator.api_url} serving {', '.join(settings.aois)}", err=True)
-    for fault in plan.faults:
-        click.echo(f"  fault {fault}: {STAC_FAULT_HELP[fault.kind]}", err=True)
-    click.echo("export MONITOR_SOURCE=stac")
-    click.echo(f"export MONITOR_STAC_S2_URL={emulator.api_url}")
-    click.echo(f"export MONITOR_STAC_S1_URL={emulator.api_url}")
-    click.echo(f"export MONITOR_STAC_S1_TOKEN_URL={emulator.token_url}")
+    _serve(
+        emulator,
+        f"STAC emulator on {emulator.api_url} serving {', '.join(settings.aois)}",
+        [f"  fault {fault}: {STAC_FAULT_HELP[fault.kind]}" for fault in plan.faults],
+        {
+            "MONITOR_SOURCE": "stac",
+            "MONITOR_STAC_S2_URL": emulator.api_url,
+            "MONITOR_STAC_S1_URL": emulator.api_url,
+            "MONITOR_STAC_S1_TOKEN_URL": emulator.token_url,
+        },
+    )
+
+
+def _serve(emulator: LoopbackServer, banner: str, notes: list[str], exports: dict[str, str]) -> None:
+    """Say where the emulator listens (stderr) and the variables that point a run at it (stdout), then serve."""
+    click.echo(banner, err=True)
+    for line in notes:
+        click.echo(line, err=True)
+    for name, value in exports.items():
+        click.echo(f"export {name}={value}")
     try:
         emulator.serve_forever()
     except KeyboardInterrupt:

@@ -7,13 +7,13 @@ start, address and stop either the same way.
 from __future__ import annotations
 
 import threading
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
 from monitor.errors import UsageError
 from monitor.sources.sentinelhub.settings import is_loopback
 
-__all__ = ("LoopbackServer", "check_loopback")
+__all__ = ("LoopbackServer", "check_loopback", "write_reply")
 
 
 def check_loopback(host: str) -> str:
@@ -31,6 +31,45 @@ def check_loopback(host: str) -> str:
     if not is_loopback(host):
         raise UsageError(f"--host: the emulator only listens on loopback addresses (got {host!r})")
     return host
+
+
+def write_reply(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    ctype: str,
+    extra: dict[str, str] | None = None,
+    cut: bool = False,
+) -> int:
+    """Answer a request with a full ``Content-Length``, or with half the body when a fault cuts it.
+
+    A cut answer also closes the connection, so an HTTP/1.1 client sees the short body as a broken transfer
+    rather than waiting for the rest. A HEAD request gets the headers only.
+
+    Args:
+        handler: The request's handler.
+        status: HTTP status.
+        body: The whole body (its length is announced even when it is cut).
+        ctype: Content type.
+        extra: More headers.
+        cut: Send only the first half of the body, then close.
+
+    Returns:
+        The bytes of body sent.
+    """
+    handler.send_response(status)
+    handler.send_header("Content-Type", ctype)
+    handler.send_header("Content-Length", str(len(body)))
+    for key, value in (extra or {}).items():
+        handler.send_header(key, value)
+    if cut:
+        handler.send_header("Connection", "close")
+        handler.close_connection = True
+    handler.end_headers()
+    sent = b"" if handler.command == "HEAD" else body[: len(body) // 2] if cut else body
+    handler.wfile.write(sent)
+    handler.wfile.flush()
+    return len(sent)
 
 
 class LoopbackServer:

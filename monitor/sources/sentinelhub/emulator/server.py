@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from monitor.sources.emulation import LoopbackServer, check_loopback
+from monitor.sources.emulation import LoopbackServer, check_loopback, write_reply
 from monitor.sources.sentinelhub.emulator.auth import TokenBook
 from monitor.sources.sentinelhub.emulator.catalog import COLLECTIONS, ApiError, search
 from monitor.sources.sentinelhub.emulator.faults import API_FAULTS, PROCESS_FAULTS, FaultPlan
@@ -57,14 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(
         self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None, cut: bool = False
     ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body[: len(body) // 2] if cut else body)
-        self.wfile.flush()
+        write_reply(self, status, body, ctype, extra, cut)
 
     def _json(self, status: int, data: object, extra: dict[str, str] | None = None) -> None:
         self._reply(status, json.dumps(data).encode(), "application/json", extra)

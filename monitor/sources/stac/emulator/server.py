@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from monitor.sources.emulation import LoopbackServer, check_loopback
+from monitor.sources.emulation import LoopbackServer, check_loopback, write_reply
 from monitor.sources.sentinelhub.emulator.catalog import ApiError
 from monitor.sources.sentinelhub.emulator.faults import FaultPlan
 from monitor.sources.stac.emulator.api import collection_doc, landing, search
@@ -69,22 +69,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None, cut: bool = False
     ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        if cut:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        sent = b"" if self.command == "HEAD" else body[: len(body) // 2] if cut else body
-        self.wfile.write(sent)
-        self.wfile.flush()
+        sent = write_reply(self, status, body, ctype, extra, cut)
         emu = self.server.emulator
         with emu.lock:
-            emu.hits.append(Hit(self.command, urlsplit(self.path).path, status, len(sent)))
-        log.info("%s %s -> %d (%d bytes)", self.command, urlsplit(self.path).path, status, len(sent))
+            emu.hits.append(Hit(self.command, urlsplit(self.path).path, status, sent))
+        log.info("%s %s -> %d (%d bytes)", self.command, urlsplit(self.path).path, status, sent)
 
     def _json(self, status: int, data: object) -> None:
         self._send(status, json.dumps(data).encode(), "application/json")
