@@ -10,12 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from monitor.config.loader import Settings
-from monitor.errors import ConfigError
 from monitor.sources.sentinelhub.emulator.auth import TokenBook
 from monitor.sources.sentinelhub.emulator.faults import FAULT_HELP, Fault, FaultPlan, parse_fault
-from monitor.sources.sentinelhub.emulator.library import SceneLibrary
+from monitor.sources.sentinelhub.emulator.library import SceneLibrary, scenario_library
 from monitor.sources.sentinelhub.emulator.server import TOKEN_PATH, Emulator, Hit
-from monitor.sources.synthetic import SyntheticSource
 
 __all__ = (
     "FAULT_HELP",
@@ -57,9 +55,4 @@ def build_emulator(
         ConfigError: No scenario is configured.
         UsageError: ``host`` is not loopback.
     """
-    path = scenario or settings.source.scenario
-    if path is None:
-        raise ConfigError(f"{settings.config_path}: source.scenario: the emulator needs a scenario (or --scenario)")
-    synthetic = SyntheticSource(path, seed=settings.source.seed)
-    library = SceneLibrary(list(settings.aois.values()), synthetic)
-    return Emulator(library, faults, tokens, host, port)
+    return Emulator(scenario_library(settings, scenario), faults, tokens, host, port)

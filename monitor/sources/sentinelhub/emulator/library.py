@@ -12,7 +12,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from affine import Affine
@@ -22,8 +22,14 @@ from rasterio.transform import from_bounds
 from rasterio.warp import Resampling, reproject, transform_bounds
 
 from monitor.config.models import AOIConfig, SensorName
+from monitor.errors import ConfigError
 from monitor.imagery.grid import Grid
 from monitor.sources.synthetic import SyntheticSource
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from monitor.config.loader import Settings
 
 __all__ = ("Acquisition", "SceneLibrary")
 
@@ -222,3 +228,22 @@ def _cut(arr: NDArray[np.number], row: int, col: int, height: int, width: int) -
     if r1 > r0 and c1 > c0:
         out[r0 - row : r1 - row, c0 - col : c1 - col] = arr[r0:r1, c0:c1]
     return out
+
+
+def scenario_library(settings: Settings, scenario: Path | None = None) -> SceneLibrary:
+    """The scenes an emulator serves: the configured sites rendered from the synthetic scenario.
+
+    Args:
+        settings: Loaded settings (their AOIs and ``source.seed``).
+        scenario: Scenario file, overriding ``source.scenario``.
+
+    Returns:
+        The library.
+
+    Raises:
+        ConfigError: No scenario is configured.
+    """
+    path = scenario or settings.source.scenario
+    if path is None:
+        raise ConfigError(f"{settings.config_path}: source.scenario: the emulator needs a scenario (or --scenario)")
+    return SceneLibrary(list(settings.aois.values()), SyntheticSource(path, seed=settings.source.seed))

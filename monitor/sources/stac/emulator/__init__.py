@@ -9,12 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from monitor.config.loader import Settings
-from monitor.errors import ConfigError
 from monitor.sources.sentinelhub.emulator.faults import Fault, FaultPlan
-from monitor.sources.sentinelhub.emulator.library import SceneLibrary
+from monitor.sources.sentinelhub.emulator.library import scenario_library
 from monitor.sources.stac.emulator.archive import StacArchive
 from monitor.sources.stac.emulator.server import Hit, StacEmulator
-from monitor.sources.synthetic import SyntheticSource
 
 __all__ = ("STAC_FAULT_HELP", "FaultPlan", "Hit", "StacEmulator", "build_stac_emulator", "parse_stac_fault")
 
@@ -79,9 +77,6 @@ def build_stac_emulator(
         ConfigError: No scenario is configured.
         UsageError: ``host`` is not loopback.
     """
-    path = scenario or settings.source.scenario
-    if path is None:
-        raise ConfigError(f"{settings.config_path}: source.scenario: the emulator needs a scenario (or --scenario)")
-    library = SceneLibrary(list(settings.aois.values()), SyntheticSource(path, seed=settings.source.seed))
+    library = scenario_library(settings, scenario)
     archive = StacArchive(library, settings.source.stac.gamma0_to_sigma0, cross_zone=cross_zone)
     return StacEmulator(archive, faults, host, port)
