@@ -34,7 +34,7 @@ from monitor.detect.classical import ClassicalDetector
 from monitor.detect.cnn.fast import Precision, fold_batch_norms, use_bfloat16
 from monitor.detect.cnn.heatmap import Peak
 from monitor.detect.cnn.inputs import to_input
-from monitor.detect.cnn.surface import image_water, unsited_families
+from monitor.detect.cnn.surface import image_water, loosest_class, unsited_families
 from monitor.detect.cnn.tiles import merge_hulls, predict
 from monitor.detect.cnn.weights import Bundle, load_bundle, sensor_model
 from monitor.detect.hull import object_sizes
@@ -174,17 +174,17 @@ class CnnDetector:
         # some aircraft parked at an apron's edge vessels). A peak whose family the surface overrules takes the
         # surface family's most permissive class and threshold; the size rules then decide its class.
         h, w = masks.grid.shape
+        loosest = {f: loosest_class(f, thresholds) for f in (SHIP_CLASSES, AIRCRAFT_CLASSES)}
         out = []
         for p in peaks:
             r, c = min(int(p.row), h - 1), min(int(p.col), w - 1)
             surface = SHIP_CLASSES if masks.water[r, c] else AIRCRAFT_CLASSES if masks.airside[r, c] else None
             if surface is not None and CLASSES[p.class_index] not in surface:
-                index = min((CLASSES.index(k) for k in surface), key=lambda i: thresholds[i])
-                p = dataclasses.replace(p, class_index=index)
+                p = dataclasses.replace(p, class_index=loosest[surface])
             # Within a family the size rules, not the network, name the class, so here a peak only has to pass
             # its family's most permissive threshold; the class it is given is held to its own one later.
             family = SHIP_CLASSES if CLASSES[p.class_index] in SHIP_CLASSES else AIRCRAFT_CLASSES
-            if p.score >= min(thresholds[CLASSES.index(k)] for k in family):
+            if p.score >= thresholds[loosest[family]]:
                 out.append(p)
         return out
 

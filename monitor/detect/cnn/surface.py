@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES, TRANSPORT_MIN_M
 from monitor.detect.cnn.heatmap import Peak
 
-__all__ = ("image_water", "unsited_families")
+__all__ = ("image_water", "loosest_class", "unsited_families")
 
 
 def image_water(bands: dict[str, NDArray[np.float32]]) -> NDArray[np.bool_] | None:
@@ -48,6 +48,19 @@ def image_water(bands: dict[str, NDArray[np.float32]]) -> NDArray[np.bool_] | No
     blue, g, red = (np.nan_to_num(bands[k]) for k in ("B02", "B03", "B04"))
     dark: NDArray[np.bool_] = (red < 0.075) & (g < 0.1) & (blue >= 0.9 * red)
     return dark
+
+
+def loosest_class(family: Sequence[str], thresholds: Sequence[float]) -> int:
+    """The index of the family's class with the lowest threshold (the first such class on a tie).
+
+    Args:
+        family: Class names of one family (``SHIP_CLASSES`` or ``AIRCRAFT_CLASSES``).
+        thresholds: The model's threshold per class, in ``CLASSES`` order.
+
+    Returns:
+        A class index.
+    """
+    return min((CLASSES.index(k) for k in family), key=lambda i: thresholds[i])
 
 
 def unsited_families(
@@ -86,6 +99,7 @@ def unsited_families(
     c0, c1 = np.clip(cols - reach_px, 0, w), np.clip(cols + reach_px + 1, 0, w)
     wet = table[r1, c1] - table[r0, c1] - table[r1, c0] + table[r0, c0]
     shares = wet / ((r1 - r0) * (c1 - c0))
+    floor = {f: thresholds[loosest_class(f, thresholds)] for f in (SHIP_CLASSES, AIRCRAFT_CLASSES)}
     out = []
     for p, share in zip(peaks, shares.tolist(), strict=True):
         cls = CLASSES[p.class_index]
@@ -93,8 +107,7 @@ def unsited_families(
         if family is not None and cls not in family:
             # The peak passes at its new family's most permissive threshold, but is reported as the family's
             # plain class: without a site nothing says "landing ship", and the measured length says "transport".
-            floor = min(thresholds[CLASSES.index(k)] for k in family)
-            if p.score >= floor:
+            if p.score >= floor[family]:
                 out.append(dataclasses.replace(p, class_index=CLASSES.index(_plain(family, p.length_m))))
         elif p.score >= thresholds[p.class_index]:
             out.append(p)
