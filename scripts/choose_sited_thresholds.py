@@ -22,19 +22,18 @@ from pathlib import Path
 from monitor.config.loader import load_settings
 from monitor.config.models import CLASSES
 from monitor.detect.cnn.detector import CnnDetector
-from monitor.detect.cnn.weights import load_bundle, save_bundle
+from monitor.detect.cnn.weights import Bundle, SensorModel, load_bundle, save_bundle
 from monitor.evaluate.runs import evaluate_synthetic
+from monitor.training.card import save_with_card
 
 TUNED = ("landing_ship", "aircraft")
 
 
-def _with(bundle_path: Path, sensor: str, value: float, out: Path) -> None:
-    """Copy the bundle with both tuned classes' thresholds of ``sensor`` set to ``value``."""
-    bundle = load_bundle(bundle_path)
+def _with(bundle: Bundle, sensor: str, values: dict[str, float]) -> dict[str, SensorModel]:
+    """The bundle's models with the given classes' thresholds of ``sensor`` replaced."""
     model = bundle.models[sensor]
-    th = list(value if c in TUNED else t for c, t in zip(CLASSES, model.thresholds, strict=True))
-    models = {**bundle.models, sensor: dataclasses.replace(model, thresholds=th)}
-    save_bundle(out, models, bundle.card)
+    th = [values.get(c, t) for c, t in zip(CLASSES, model.thresholds, strict=True)]
+    return {**bundle.models, sensor: dataclasses.replace(model, thresholds=th)}
 
 
 def main() -> None:
@@ -50,30 +49,27 @@ def main() -> None:
     seed = settings.source.seed
     aois = {k: a.model_copy(update={"sensors": [sensor]}) for k, a in settings.aois.items()}
     settings = dataclasses.replace(settings, aois=aois)
+    bundle = load_bundle(args.bundle)
     sweep: dict[str, dict[str, float]] = {c: {} for c in TUNED}
     with tempfile.TemporaryDirectory() as tmp:
         for v in (float(x) for x in args.values.split(",")):
             path = Path(tmp) / f"t{v}.pt"
-            _with(args.bundle, sensor, v, path)
+            save_bundle(path, _with(bundle, sensor, dict.fromkeys(TUNED, v)), bundle.card)
             scores = evaluate_synthetic(settings, CnnDetector(path), args.every, seed=seed)
             for (_, scored_sensor, cls), s in scores.items():
                 if cls in TUNED and scored_sensor == sensor:
                     sweep[cls][f"{v:.2f}"] = round(s.f1, 3)
                     print(f"{cls:14s} {v:.2f}  TP {s.tp:4d}  FP {s.fp:4d}  FN {s.fn:4d}  F1 {s.f1:.3f}", flush=True)
-    bundle = load_bundle(args.bundle)
-    model = bundle.models[sensor]
-    best = {c: max(sweep[c].items(), key=lambda kv: (kv[1], float(kv[0])))[0] for c in TUNED}
-    th = list(float(best[c]) if c in TUNED else t for c, t in zip(CLASSES, model.thresholds, strict=True))
+    best = {c: float(max(sweep[c].items(), key=lambda kv: (kv[1], float(kv[0])))[0]) for c in TUNED}
+    models = _with(bundle, sensor, best)
     card = bundle.card
     sensors = card.setdefault("sensors", {}).setdefault(sensor, {})
-    sensors["thresholds"] = dict(zip(CLASSES, th, strict=True))
+    sensors["thresholds"] = dict(zip(CLASSES, models[sensor].thresholds, strict=True))
     sensors["thresholds_chosen"] = (
         f"landing_ship and aircraft by F1 on the default scenario (seed {seed}, every {args.every} look, sited): "
         f"{json.dumps(sweep)}; the others on held-out synthetic chips; benchmarks use seed 424242"
     )
-    version = save_bundle(args.bundle, {**bundle.models, sensor: dataclasses.replace(model, thresholds=th)}, card)
-    card["version"] = version
-    args.bundle.with_name(args.bundle.name + ".card.json").write_text(json.dumps(card, indent=1, default=str) + "\n")
+    version = save_with_card(args.bundle, models, card)
     print(f"{args.bundle}: {version} thresholds {sensors['thresholds']}")
 
 

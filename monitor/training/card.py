@@ -21,7 +21,7 @@ from monitor.detect.cnn.weights import SensorModel, load_bundle, save_bundle
 from monitor.errors import UnavailableError
 from monitor.training.loop import TrainConfig, train_sensor
 
-__all__ = ("calibrate_unsited", "code_revision", "train_bundle")
+__all__ = ("calibrate_unsited", "code_revision", "save_with_card", "train_bundle")
 
 _ROOT = Path(__file__).resolve().parents[3]
 
@@ -115,14 +115,29 @@ def train_bundle(
     models, old_card = _existing(out)
     models.update(trained)
     card = {**old_card, **card, "sensors": {**old_card.get("sensors", {}), **sensor_cards}}
+    version = save_with_card(out, models, card)
+    if "sentinel-2-l2a" in sensors and real_dir is not None and real_dir.is_dir():
+        calibrate_unsited(out, real_dir)
+        bundle = load_bundle(out)
+        card, version = bundle.card, bundle.version
+    return version, card
+
+
+def save_with_card(out: Path, models: dict[str, SensorModel], card: dict[str, Any]) -> str:
+    """Write a bundle and its card beside it as ``<bundle>.card.json``; the card gains the new ``version``.
+
+    Args:
+        out: Bundle file.
+        models: Sensor name to model.
+        card: The model card (updated in place with ``version``).
+
+    Returns:
+        The bundle's model version.
+    """
     version = save_bundle(out, models, card)
     card["version"] = version
     out.with_name(out.name + ".card.json").write_text(json.dumps(card, indent=1, default=str) + "\n")
-    if "sentinel-2-l2a" in sensors and real_dir is not None and real_dir.is_dir():
-        calibrate_unsited(out, real_dir)
-        card = load_bundle(out).card
-        version = load_bundle(out).version
-    return version, card
+    return version
 
 
 def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
@@ -153,9 +168,7 @@ def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
     chosen.update(_aircraft_point(det))
     card = det.bundle.card
     card["sensors"][sensor]["unsited"] = chosen
-    version = save_bundle(out, det.bundle.models, card)
-    card["version"] = version
-    out.with_name(out.name + ".card.json").write_text(json.dumps(card, indent=1, default=str) + "\n")
+    save_with_card(out, det.bundle.models, card)
     return chosen
 
 

@@ -29,7 +29,7 @@ from monitor.world.objects import (
     PlacedObject,
 )
 
-__all__ = ("SUPERSAMPLE", "Patch", "draw", "paint_s1", "paint_s2", "patch_window")
+__all__ = ("SUPERSAMPLE", "Patch", "draw", "paint_s1", "paint_s2", "patch_window", "ship_parts")
 
 SUPERSAMPLE = 5
 _AIRCRAFT_HEIGHT_M = 5.0
@@ -66,7 +66,17 @@ def _down(mask: NDArray[np.bool_], n: int) -> NDArray[np.float32]:
     return out
 
 
-def _ship_parts(obj: PlacedObject, u: NDArray[np.float32], v: NDArray[np.float32]) -> dict[str, NDArray[np.bool_]]:
+def ship_parts(obj: PlacedObject, u: NDArray[np.float32], v: NDArray[np.float32]) -> dict[str, NDArray[np.bool_]]:
+    """Which sample points fall on a ship's hull, superstructure and (cargo ships, tankers) hatch bays.
+
+    Args:
+        obj: The ship; ``type`` picks the superstructure layout from the catalogue.
+        u: Metres along the hull from its centre, towards the bow.
+        v: Metres across the hull from its centre line (either sign).
+
+    Returns:
+        Masks ``hull``, ``super`` and, for holds, ``cargo``; the parts do not overlap.
+    """
     length, beam = obj.length_m, obj.width_m
     bow = BOW_FRACTION * length
     taper = np.clip((length / 2.0 - u) / bow, BOW_TIP, 1.0)
@@ -119,7 +129,7 @@ def draw(objects: list[PlacedObject], px: float, sun: tuple[float, float] | None
     for obj in objects:
         r0, c0, n, u, v = _local(obj, px)
         if obj.domain == "ship":
-            parts = {k: _down(m, n) for k, m in _ship_parts(obj, u, v).items()}
+            parts = {k: _down(m, n) for k, m in ship_parts(obj, u, v).items()}
         else:
             body = _aircraft_shape(obj, u, v)
             parts = {"body": _down(body, n)}

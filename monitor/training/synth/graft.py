@@ -16,7 +16,6 @@ bright, and away from the chip's labelled ships.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +24,7 @@ from scipy import ndimage
 from monitor.config.models import MIN_LENGTH_M, TRANSPORT_MIN_M
 from monitor.detect.cnn.surface import image_water
 from monitor.training.chip import CLASS_INDEX, Chip
-from monitor.training.synth.terminal import SUB, TRUE_COLOUR, Plane, Stage, leave_out, plane_size
+from monitor.training.synth.terminal import SUB, TRUE_COLOUR, Stage, frame, leave_out, plane_size
 from monitor.training.targets import TargetObject
 from monitor.world.surfaces import S2_BANDS
 
@@ -102,8 +101,7 @@ def _draw_group(stage: Stage, rng: np.random.Generator) -> None:
     for size in sizes:
         reach = max(size[0], size[1])
         along += reach / 2
-        h = math.radians(theta + 90.0)
-        y, x = e / 2 - along * math.cos(h), e / 2 + along * math.sin(h)
+        y, x = frame(e / 2, e / 2, theta + 90.0, along, 0.0)
         if reach / 2 < y < e - reach / 2 and reach / 2 < x < e - reach / 2:
             stage.plane(y, x, nose + float(rng.normal(0.0, 4.0)), size)
         along += reach / 2 + gap
@@ -151,7 +149,7 @@ def graft_aircraft(chip: Chip, rng: np.random.Generator, groups: int = 2) -> Chi
             if b in present:
                 bands[b][win] = np.maximum(stack[i] + added[i], 0.0).astype(np.float32)
         for p in stage.planes:
-            placed = Plane(p.y + r0 * 10.0, p.x + c0 * 10.0, p.heading, p.length, p.span, p.swept)
+            placed = dataclasses.replace(p, y=p.y + r0 * 10.0, x=p.x + c0 * 10.0)
             span = max(p.length, p.span)
             if span >= MIN_LENGTH_M["aircraft"]:
                 cls = "transport_aircraft" if span >= TRANSPORT_MIN_M else "aircraft"

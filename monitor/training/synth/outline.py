@@ -3,8 +3,8 @@
 The shared :func:`monitor.sources.synthetic.objects.draw` samples 5 x 5 points per pixel, which costs about a
 quarter of a millisecond per hull; chips hold 15 objects on average and marinas over 60, so hulls are drawn here
 at 3 x 3 samples per pixel (a 1.5 m beam still lands within a few percent of its true area after the PSF) with
-the same parts and proportions (:mod:`monitor.world.objects`): a bow-tapered hull, a superstructure block placed
-as in the catalogue, and hatch bays for cargo ships and tankers.
+the same parts (:func:`monitor.sources.synthetic.objects.ship_parts`, proportions from :mod:`monitor.world.objects`):
+a bow-tapered hull, a superstructure block placed as in the catalogue, and hatch bays for cargo ships and tankers.
 """
 
 from __future__ import annotations
@@ -14,20 +14,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.sources.synthetic.objects import Patch
-from monitor.world.objects import (
-    BAY_FILL,
-    BAY_FRACTION,
-    BOW_FRACTION,
-    BOW_TIP,
-    CATALOGUE,
-    HOLD_BEAM,
-    HOLD_BOW,
-    HOLD_GAP_M,
-    HOLD_TYPES,
-    SUPER_BEAM,
-    PlacedObject,
-)
+from monitor.sources.synthetic.objects import Patch, ship_parts
+from monitor.world.objects import PlacedObject
 
 __all__ = ("SUPERSAMPLE", "hull_patch")
 
@@ -64,20 +52,8 @@ def hull_patch(obj: PlacedObject, px: float = 10.0) -> Patch:
     east = (sub_c - np.float32(obj.col - c0))[None, :] * np.float32(px)
     sin, cos = np.float32(math.sin(rad)), np.float32(math.cos(rad))
     u = east * sin + north * cos
-    v = np.abs(east * cos - north * sin)
-    bow = BOW_FRACTION * length
-    taper = np.minimum(np.maximum((length / 2.0 - u) * np.float32(1.0 / bow), BOW_TIP), 1.0)
-    hull = (np.abs(u) <= length / 2.0) & (v <= beam / 2.0 * taper)
-    start, size = CATALOGUE[obj.type].superstructure
-    s0 = -length / 2.0 + start * length
-    s1 = s0 + size * length
-    top = hull & (u >= s0) & (u <= s1) & (v <= SUPER_BEAM * beam)
-    parts = {"super": _down(top, nr, nc)}
-    body = hull & ~top
-    if obj.type in HOLD_TYPES:
-        bays = ((u - s0) * np.float32(1.0 / (length * BAY_FRACTION))) % 1.0 < BAY_FILL
-        hold = body & (u > s1 + HOLD_GAP_M) & (u < length / 2.0 - bow * HOLD_BOW) & (v <= HOLD_BEAM * beam) & bays
-        parts["cargo"] = _down(hold, nr, nc)
-        body &= ~hold
-    parts["hull"] = _down(body, nr, nc)
-    return Patch(obj, r0, c0, parts)
+    v = east * cos - north * sin
+    masks = ship_parts(obj, u, v)
+    # The chip painter draws each part's look from the chip's generator in this order, so it stays as it was.
+    order = [k for k in ("super", "cargo", "hull") if k in masks]
+    return Patch(obj, r0, c0, {k: _down(masks[k], nr, nc) for k in order})

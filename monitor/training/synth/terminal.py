@@ -30,7 +30,7 @@ from monitor.training.chip import CLASS_INDEX, Chip
 from monitor.training.targets import TargetObject
 from monitor.world.surfaces import S2_BANDS
 
-__all__ = ("TRUE_COLOUR", "Plane", "Stage", "leave_out", "plane_size", "terminal_chip", "terminal_scene")
+__all__ = ("TRUE_COLOUR", "Plane", "Stage", "frame", "leave_out", "plane_size", "terminal_chip", "terminal_scene")
 
 F32 = NDArray[np.float32]
 # Share of terminal chips that keep only B02-B04: most airport imagery analysts have at hand is true colour.
@@ -218,7 +218,7 @@ def _ahead(p: Plane, d: float) -> tuple[float, float]:
     return p.y - d * math.cos(h), p.x + d * math.sin(h)
 
 
-def _frame(cy: float, cx: float, theta: float, along: float, across: float) -> tuple[float, float]:
+def frame(cy: float, cx: float, theta: float, along: float, across: float) -> tuple[float, float]:
     """A point ``along`` the axis ``theta`` and ``across`` to its right, from (cy, cx), in chip metres."""
     h = math.radians(theta)
     return cy - along * math.cos(h) + across * math.sin(h), cx + along * math.sin(h) + across * math.cos(h)
@@ -272,7 +272,7 @@ class Stage:
         colour = cv.spectrum(str(rng.choice(["white", "yellow", "orange", "grey", "roof_blue"])))
         if kind == "carts":
             for k in range(int(rng.integers(2, 6))):
-                cv.rect(*_frame(y, x, heading, k * 3.2, 0.0), heading, 2.5, 1.6, colour)
+                cv.rect(*frame(y, x, heading, k * 3.2, 0.0), heading, 2.5, 1.6, colour)
             return
         length = {"van": 5.0, "truck": 10.0, "bus": 12.5, "tug": 4.0}[str(kind)] * rng.uniform(0.85, 1.15)
         cv.rect(y + self.sun[0] * 2.5, x + self.sun[1] * 2.5, heading, length, 2.6, colour, shade=0.6)
@@ -297,7 +297,7 @@ class Stage:
         for _ in range(int(rng.poisson(length * depth / 1500.0))):
             a, b = rng.uniform(-0.45, 0.45) * length, rng.uniform(-0.4, 0.4) * depth
             look = cv.spectrum(str(rng.choice(["white", "roof_dark", "grey", "glass"])))
-            cv.rect(*_frame(y, x, theta, a, b), theta, rng.uniform(3.0, 20.0), rng.uniform(2.0, 8.0), look)
+            cv.rect(*frame(y, x, theta, a, b), theta, rng.uniform(3.0, 20.0), rng.uniform(2.0, 8.0), look)
 
 
 def _landside(s: Stage, theta: float) -> None:
@@ -319,18 +319,18 @@ def _landside(s: Stage, theta: float) -> None:
     n = int(1.5 * e / pitch) + 1
     for i in range(-n, n + 1):
         for j in range(-n, n + 1):
-            cy, cx = _frame(e / 2, e / 2, theta, (i + 0.5) * pitch, (j + 0.5) * pitch)
+            cy, cx = frame(e / 2, e / 2, theta, (i + 0.5) * pitch, (j + 0.5) * pitch)
             if not (-block < cy < e + block and -block < cx < e + block):
                 continue
             use = rng.uniform()
             if use < 0.55:
                 for _ in range(int(rng.integers(1, 6))):
-                    by, bx = _frame(cy, cx, theta, rng.uniform(-0.3, 0.3) * block, rng.uniform(-0.3, 0.3) * block)
+                    by, bx = frame(cy, cx, theta, rng.uniform(-0.3, 0.3) * block, rng.uniform(-0.3, 0.3) * block)
                     material = str(rng.choice(["roof_light", "grey", "roof_dark", "roof_red", "roof_blue", "white"]))
                     s.building(by, bx, theta, rng.uniform(10.0, 0.8 * block), rng.uniform(8.0, 0.6 * block), material)
             elif use < 0.75:
                 for _ in range(int(rng.integers(2, 8))):
-                    ty, tx = _frame(cy, cx, theta, rng.uniform(-0.5, 0.5) * block, rng.uniform(-0.5, 0.5) * block)
+                    ty, tx = frame(cy, cx, theta, rng.uniform(-0.5, 0.5) * block, rng.uniform(-0.5, 0.5) * block)
                     radius = rng.uniform(3.0, 8.0)
                     crown = [(radius * np.cos(a), radius * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 7)[:-1]]
                     cv.polygon(ty, tx, 0.0, crown, cv.spectrum("grass") * np.float32(0.7))
@@ -342,7 +342,7 @@ def _landside(s: Stage, theta: float) -> None:
                         cars = 0.5 * cv.spectrum("grey", 0.3) + 0.5 * cv.spectrum("white", 0.3) * np.float32(
                             rng.uniform(0.6, 1.1)
                         )
-                        ry, rx = _frame(cy, cx, theta, 0.0, -block / 2 + r * 6 + 3)
+                        ry, rx = frame(cy, cx, theta, 0.0, -block / 2 + r * 6 + 3)
                         cv.rect(ry, rx, theta, block * rng.uniform(0.5, 1.0), 4.5, cars.astype(np.float32))
 
 
@@ -363,7 +363,7 @@ def _ground(s: Stage) -> None:
         a, b = rng.uniform(-e, e), rng.uniform(-0.5, 0.5) * width
         other = "asphalt" if pave == "concrete" and rng.uniform() < 0.5 else pave
         cv.rect(
-            *_frame(cy, cx, theta, a, b),
+            *frame(cy, cx, theta, a, b),
             theta + float(rng.choice([0.0, 90.0])),
             rng.uniform(40, 400),
             rng.uniform(20, 150),
@@ -374,7 +374,7 @@ def _ground(s: Stage) -> None:
         if rng.uniform() < 0.6:
             off = side * (width / 2 + rng.uniform(10.0, 80.0))
             tw = rng.uniform(20.0, 45.0)
-            ty, tx = _frame(cy, cx, theta, 0.0, off)
+            ty, tx = frame(cy, cx, theta, 0.0, off)
             cv.rect(ty, tx, theta, 3 * e, tw, cv.spectrum("asphalt" if rng.uniform() < 0.6 else "concrete", 0.05))
             line = 0.5 * cv.spectrum("yellow") + 0.5 * cv.spectrum("asphalt")
             cv.rect(ty, tx, theta, 3 * e, 2.0, line)
@@ -386,7 +386,7 @@ def _pier(s: Stage) -> None:
     cy, cx, width = s.apron
     theta = s.theta + float(rng.choice([0.0, 90.0]))
     across = rng.uniform(-0.3, 0.3) * width
-    py, px = _frame(cy, cx, theta, rng.uniform(-0.3, 0.3) * s.extent, across)
+    py, px = frame(cy, cx, theta, rng.uniform(-0.3, 0.3) * s.extent, across)
     length, depth = rng.uniform(0.4, 2.0) * s.extent, rng.uniform(18.0, 50.0)
     s.building(py, px, theta, length, depth, str(rng.choice(["roof_light", "roof_light", "grey", "roof_dark"])))
     sides = (-1.0, 1.0) if rng.uniform() < 0.7 else (float(rng.choice([-1.0, 1.0])),)
@@ -400,21 +400,21 @@ def _pier(s: Stage) -> None:
             gap = rng.uniform(3.0, 14.0)
             if rng.uniform() < occupancy:
                 heading = theta + (-90.0 if side > 0 else 90.0) + rng.normal(0.0, 2.0)
-                ny, nx = _frame(py, px, theta, a + pitch / 2, side * (depth / 2 + gap + size[0] / 2))
+                ny, nx = frame(py, px, theta, a + pitch / 2, side * (depth / 2 + gap + size[0] / 2))
                 if s.plane(ny, nx, heading, size):
                     # Jet bridge from the pier to the front door, drawn after the aircraft: it lies on top.
                     reach = gap + 0.15 * size[0]
-                    by, bx = _frame(py, px, theta, a + pitch / 2 - 0.09 * size[0] - 2.0, side * (depth / 2 + reach / 2))
+                    by, bx = frame(py, px, theta, a + pitch / 2 - 0.09 * size[0] - 2.0, side * (depth / 2 + reach / 2))
                     cv.rect(by, bx, theta + 90.0 + rng.normal(0.0, 8.0), reach + 2.0, 3.5, bridge)
                     for _ in range(int(rng.poisson(2.5))):
-                        vy, vx = _frame(ny, nx, theta, rng.uniform(-0.6, 0.6) * pitch, rng.uniform(-0.6, 0.6) * size[0])
+                        vy, vx = frame(ny, nx, theta, rng.uniform(-0.6, 0.6) * pitch, rng.uniform(-0.6, 0.6) * size[0])
                         s.vehicle(vy, vx, theta + float(rng.choice([0.0, 90.0])))
             elif rng.uniform() < 0.6:
                 if rng.uniform() < s.pads:
-                    py2, px2 = _frame(py, px, theta, a + pitch / 2, side * (depth / 2 + gap + size[0] / 2))
+                    py2, px2 = frame(py, px, theta, a + pitch / 2, side * (depth / 2 + gap + size[0] / 2))
                     s.pad(py2, px2, theta + 90.0, size[0] + 10.0, size[1] + 10.0)
                 for _ in range(int(rng.integers(1, 5))):
-                    vy, vx = _frame(py, px, theta, a + rng.uniform(0, pitch), side * (depth / 2 + rng.uniform(5, 40)))
+                    vy, vx = frame(py, px, theta, a + rng.uniform(0, pitch), side * (depth / 2 + rng.uniform(5, 40)))
                     s.vehicle(vy, vx, theta + float(rng.choice([0.0, 90.0])))
             a += pitch
 
@@ -435,7 +435,7 @@ def _stands(s: Stage, freighters: bool) -> None:
             if freighters:
                 size = (size[0], size[0] * rng.uniform(1.0, 1.12), True)
             pitch = max(size[0], size[1]) + rng.uniform(3.0, 30.0)
-            y, x = _frame(cy, cx, theta, a, across)
+            y, x = frame(cy, cx, theta, a, across)
             if rng.uniform() < 0.5:
                 cv.rect(y, x, theta + facing, size[0] * 1.2, 1.5, line)
             if rng.uniform() < occupancy:
@@ -466,7 +466,7 @@ def _clutter(s: Stage) -> None:
             for j in range(int(rng.integers(5, 30))):
                 if rng.uniform() < 0.7:
                     car = cv.spectrum(str(rng.choice(["white", "grey", "roof_dark", "roof_red", "roof_blue"])))
-                    cv.rect(*_frame(y0, x0, theta, j * 2.7, i * 6.0), theta + 90.0, 4.5, 1.9, car)
+                    cv.rect(*frame(y0, x0, theta, j * 2.7, i * 6.0), theta + 90.0, 4.5, 1.9, car)
     for _ in range(int(rng.poisson(6.0))):
         s.vehicle(rng.uniform(0, e), rng.uniform(0, e), float(rng.uniform(0, 180)))
     for _ in range(int(rng.poisson(3.0))):
@@ -484,7 +484,7 @@ def _clutter(s: Stage) -> None:
         y, x, theta = rng.uniform(0, e), rng.uniform(0, e), s.theta
         box = cv.spectrum(str(rng.choice(["white", "grey", "roof_blue", "orange"])))
         for k in range(int(rng.integers(3, 15))):
-            cv.rect(*_frame(y, x, theta, k * 3.5, 0.0), theta, 3.0, 2.5, box)
+            cv.rect(*frame(y, x, theta, k * 3.5, 0.0), theta, 3.0, 2.5, box)
 
 
 def _finish(s: Stage, size_px: int) -> F32:
