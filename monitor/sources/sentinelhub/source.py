@@ -13,7 +13,6 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,8 +20,8 @@ from numpy.typing import NDArray
 from monitor.config.models import AOIConfig, SensorName, SourceConfig
 from monitor.errors import MonitorError
 from monitor.imagery.grid import Grid, aoi_grid
-from monitor.imagery.scene import cloud_fraction, write_scene
-from monitor.sources.base import SceneRef
+from monitor.imagery.scene import write_scene
+from monitor.sources.base import SceneRef, pulled_scene_tags
 from monitor.sources.sentinelhub.catalog import MERGE_WITHIN, search_passes
 from monitor.sources.sentinelhub.collections import SENSOR_SPECS, collection_for
 from monitor.sources.sentinelhub.errors import translate
@@ -212,22 +211,11 @@ class SentinelHubSource:
         return dest
 
     def _tags(self, ref: SceneRef, bands: dict[str, NDArray[np.number]], userdata: dict[str, object]) -> dict[str, str]:
-        tags = {
-            "SENSOR": ref.sensor,
-            "ACQUISITION_TIME": f"{ref.acquired.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}",
-            "SCENE_ID": ref.scene_id,
-            "SOURCE": "sentinelhub",
-            "SERVICE": urlsplit(self.endpoints.base_url).netloc,
-            "CATALOG_ITEMS": ref.meta.get("items", ""),
-        }
-        if "platform" in ref.meta:
-            tags["PLATFORM"] = ref.meta["platform"]
+        tags = pulled_scene_tags(ref, "sentinelhub", self.endpoints.base_url, bands)
+        tags["CATALOG_ITEMS"] = ref.meta.get("items", "")
         if ref.sensor == "sentinel-2-l2a":
             norm = userdata.get("norm_factor")
             tags["REFLECTANCE_SCALE"] = str(norm) if isinstance(norm, int | float) and norm > 0 else "0.0001"
-            if ref.cloud_cover is not None:
-                tags["CLOUD_COVER"] = f"{ref.cloud_cover:.4f}"
-            tags["AOI_CLOUD_FRACTION"] = f"{cloud_fraction(bands['SCL'], bands['dataMask']):.4f}"
         else:
             processing = SENSOR_SPECS[ref.sensor].processing or {}
             tags |= {"UNITS": "linear", "POLARIZATION": "VV+VH", "BACKSCATTER": str(processing.get("backCoeff"))}

@@ -13,7 +13,6 @@ import json
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,8 +21,8 @@ from shapely.geometry import box, shape
 from monitor.config.models import SENSORS, AOIConfig, SensorName, SourceConfig
 from monitor.errors import TransientError
 from monitor.imagery.grid import Grid, aoi_grid
-from monitor.imagery.scene import cloud_fraction, write_scene
-from monitor.sources.base import SceneRef
+from monitor.imagery.scene import write_scene
+from monitor.sources.base import SceneRef, pulled_scene_tags
 from monitor.sources.stac.assets import BANDS, AssetBand, find_assets, unsigned
 from monitor.sources.stac.merge import Mosaic, scene_bands
 from monitor.sources.stac.read import ReadEstimate, estimate_read, read_band
@@ -149,23 +148,11 @@ class StacSource:
 
     def _tags(self, ref: SceneRef, bands: dict[str, NDArray[np.number]], mosaic: Mosaic) -> dict[str, str]:
         ep = self.endpoints[ref.sensor]
-        tags = {
-            "SENSOR": ref.sensor,
-            "ACQUISITION_TIME": f"{ref.acquired.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}",
-            "SCENE_ID": ref.scene_id,
-            "SOURCE": "stac",
-            "SERVICE": urlsplit(ep.url).netloc,
+        return pulled_scene_tags(ref, "stac", ep.url, bands) | {
             "STAC_COLLECTION": ep.collection,
             "STAC_ITEMS": ",".join(str(it["id"]) for it in items_of(ref)),
             "STAC_ASSETS": json.dumps(mosaic.provenance, sort_keys=True),
         }
-        if "platform" in ref.meta:
-            tags["PLATFORM"] = ref.meta["platform"]
-        if ref.sensor == "sentinel-2-l2a":
-            if ref.cloud_cover is not None:
-                tags["CLOUD_COVER"] = f"{ref.cloud_cover:.4f}"
-            tags["AOI_CLOUD_FRACTION"] = f"{cloud_fraction(bands['SCL'], bands['dataMask']):.4f}"
-        return tags
 
     def estimate(self, ref: SceneRef, aoi: AOIConfig) -> tuple[int, int, ReadEstimate]:
         """What :meth:`fetch` would read, from the items' footprints and the assets' headers (the dry run).
