@@ -7,7 +7,7 @@ not at all. Grafting drawn aircraft (with their pads, shadows and service vehicl
 the shortcut: the same real texture now holds aircraft in some chips and not in others, so only the aircraft
 themselves can explain the labels.
 
-Aircraft are drawn at 2 m over the real pixels repeated 5 x 5, with :class:`~.terminal.Stage`, and area-averaged
+Aircraft are drawn at 2 m over the real pixels repeated 5 x 5, with :class:`~.stage.Stage`, and area-averaged
 back to 10 m; only what was drawn is then softened by a small Gaussian, so untouched pixels keep their real values
 exactly. Spots are dry (no image water within 60 m, the no-AOI rule's own test), not vegetated, not too dark or
 bright, and away from the chip's labelled ships.
@@ -24,7 +24,7 @@ from scipy import ndimage
 from monitor.config.models import MIN_LENGTH_M, TRANSPORT_MIN_M
 from monitor.detect.cnn.surface import image_water
 from monitor.training.chip import CLASS_INDEX, Chip
-from monitor.training.synth.terminal import SUB, TRUE_COLOUR, Stage, frame, leave_out, plane_size
+from monitor.training.synth.stage import SUB, TRUE_COLOUR, Stage, frame, leave_out, plane_size
 from monitor.training.targets import TargetObject
 from monitor.world.surfaces import S2_BANDS
 
