@@ -84,6 +84,7 @@ _COMMERCIAL = {
 _NAVAL = {"ropucha": 12, "alligator": 10, "ivan_gren": 8, "warship": 20, "patrol": 15, "tug": 10, "small_boat": 10,
           "cargo": 10, "tanker": 5}  # fmt: skip
 _SMALL = {"small_boat": 6, "yacht": 4}
+_MARINA_MAX_M = 25.0
 
 # (name, length, span, outline, weight); outline il76 = swept wings, an24 = straight, light_aircraft = small.
 # Types in the scenario catalogue take its sizes; the others exist only here, for variety.
@@ -210,6 +211,10 @@ def _moor(rng: np.random.Generator, yard: _Yard, edge: Edge, weights: dict[str, 
             continue
         kind = SHIPS[_pick(rng, _SMALL if edge.kind == "pontoon" else weights)]
         length, beam = _size(rng, kind)
+        if edge.kind == "pontoon" and length > _MARINA_MAX_M:
+            # Marina berths take craft under 25 m: the real port labels have no vessel in a marina.
+            beam *= _MARINA_MAX_M / length
+            length = _MARINA_MAX_M
         gap = rng.uniform(0.0, 5.0)
         flip = 180.0 if rng.uniform() < 0.5 else 0.0
         if stern_to and length <= 150.0:

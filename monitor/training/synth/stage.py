@@ -46,6 +46,9 @@ SPECTRA: dict[str, tuple[float, ...]] = {
     "yellow": (0.10, 0.26, 0.32, 0.36, 0.33),
     "orange": (0.08, 0.16, 0.30, 0.33, 0.32),
     "glass": (0.14, 0.16, 0.15, 0.13, 0.11),
+    # Bare sand and dry grass around desert and summer airports (ac024, ac053 and ac058 of the development set).
+    "sand": (0.15, 0.18, 0.22, 0.27, 0.36),
+    "dry_grass": (0.07, 0.095, 0.11, 0.22, 0.26),
 }
 
 
@@ -195,7 +198,7 @@ def draw_plane(cv: Canvas, p: Plane, sun: tuple[float, float]) -> None:
     """Shadow first, then wings, tail and fuselage (the fuselage on top, as seen from above)."""
     rng = cv.rng
     body = cv.spectrum("white" if rng.uniform() < 0.85 else "grey", 0.1)
-    wing = cv.spectrum("grey" if rng.uniform() < 0.6 else "white", 0.12) * np.float32(rng.uniform(0.8, 1.0))
+    wing = cv.spectrum("grey" if rng.uniform() < 0.4 else "white", 0.12) * np.float32(rng.uniform(0.85, 1.0))
     parts = _plane_parts(p)
     height = 4.0 + 0.05 * p.length
     sy, sx = sun[0] * height, sun[1] * height
@@ -236,6 +239,8 @@ class Stage:
         # The apron: its axis (degrees clockwise from up), centre (m) and width (m); set by _ground.
         self.theta = 0.0
         self.apron = (self.extent / 2, self.extent / 2, self.extent)
+        # Taxiway centre lines (y, x, axis in degrees) laid by the ground, where aircraft may be taxiing.
+        self.taxiways: list[tuple[float, float, float]] = []
 
     def fits(self, p: Plane) -> bool:
         """Whether ``p`` keeps clear of the aircraft placed so far."""
@@ -245,7 +250,12 @@ class Stage:
     def pad(self, y: float, x: float, heading: float, length: float, width: float) -> None:
         """A stand's pavement pad: stands are often concrete in an asphalt apron, or freshly resurfaced."""
         cv = self.cv
-        base = cv.img[:, min(max(int(y / cv.m), 0), cv.n - 1), min(max(int(x / cv.m), 0), cv.n - 1)]
+        # The pavement's tone is the median under the pad, not the centre pixel, which may hold a painted
+        # lead-in line (that gave whole stands the colour of the line).
+        reach = int(min(length, width) / 2 / cv.m) + 1
+        r, c = min(max(int(y / cv.m), 0), cv.n - 1), min(max(int(x / cv.m), 0), cv.n - 1)
+        under = cv.img[:, max(r - reach, 0) : r + reach + 1, max(c - reach, 0) : c + reach + 1]
+        base = np.median(under.reshape(under.shape[0], -1), axis=1).astype(np.float32)
         tone = base * np.float32(self.rng.uniform(0.8, 1.35))
         cv.rect(y, x, heading, length, width, tone.astype(np.float32))
 
@@ -264,7 +274,9 @@ class Stage:
         """Draw a service vehicle, bus or a train of baggage carts with its shadow."""
         rng, cv = self.rng, self.cv
         kind = rng.choice(["van", "truck", "bus", "tug", "carts"], p=[0.35, 0.2, 0.15, 0.15, 0.15])
-        colour = cv.spectrum(str(rng.choice(["white", "yellow", "orange", "grey", "roof_blue"])))
+        # Mostly white and grey: yellow and orange ground equipment is a minority on the development airports.
+        livery = ["white", "grey", "yellow", "orange", "roof_blue"]
+        colour = cv.spectrum(str(rng.choice(livery, p=[0.4, 0.25, 0.12, 0.08, 0.15])))
         if kind == "carts":
             for k in range(int(rng.integers(2, 6))):
                 cv.rect(*frame(y, x, heading, k * 3.2, 0.0), heading, 2.5, 1.6, colour)

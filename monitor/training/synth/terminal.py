@@ -26,7 +26,8 @@ from scipy import ndimage
 
 from monitor.config.models import MIN_LENGTH_M, TRANSPORT_MIN_M
 from monitor.training.chip import CLASS_INDEX, Chip
-from monitor.training.synth.stage import SUB, TRUE_COLOUR, Plane, Stage, frame, leave_out, plane_size
+from monitor.training.synth import gates
+from monitor.training.synth.stage import SUB, TRUE_COLOUR, Plane, Stage, frame, leave_out
 from monitor.training.targets import TargetObject
 from monitor.world.surfaces import S2_BANDS
 
@@ -83,20 +84,35 @@ def _landside(s: Stage, theta: float) -> None:
 
 def _ground(s: Stage) -> None:
     cv, rng, e = s.cv, s.rng, s.extent
-    cv.img[:] = cv.spectrum("grass" if rng.uniform() < 0.55 else "soil")[:, None, None]
+    field = str(rng.choice(["grass", "soil", "sand", "dry_grass"], p=[0.4, 0.15, 0.25, 0.2]))
+    cv.img[:] = cv.spectrum(field)[:, None, None]
     theta = float(rng.uniform(0.0, 180.0))
     s.theta = theta
     if rng.uniform() < 0.65:
         _landside(s, theta + float(rng.uniform(-20.0, 20.0)))
-    pave = "concrete" if rng.uniform() < 0.8 else "asphalt"
+    kind = rng.uniform()
+    pave = cv.spectrum("concrete" if kind < 0.9 else "asphalt", 0.03)
+    if kind < 0.15:
+        # Concrete tinted by the desert dust around it.
+        pave = 0.5 * pave + 0.5 * cv.spectrum("sand", 0.03)
+    # Bare ground around the apron: building sites and unpaved strips.
+    for _ in range(int(rng.poisson(0.8))):
+        cv.rect(
+            rng.uniform(0, e),
+            rng.uniform(0, e),
+            theta + float(rng.choice([0.0, 90.0])),
+            rng.uniform(60, 400),
+            rng.uniform(30, 200),
+            cv.spectrum(str(rng.choice(["sand", "soil", "dry_grass"])), 0.1),
+        )
     width = rng.uniform(0.5, 1.6) * e
     s.apron = (e / 2 + rng.uniform(-0.25, 0.25) * e, e / 2 + rng.uniform(-0.25, 0.25) * e, width)
     cy, cx, _ = s.apron
-    cv.rect(cy, cx, theta, 3 * e, width, cv.spectrum(pave, 0.03))
+    cv.rect(cy, cx, theta, 3 * e, width, pave)
     # Slabs and patches of a different pavement: aprons are rarely one surface.
     for _ in range(int(rng.integers(0, 6))):
         a, b = rng.uniform(-e, e), rng.uniform(-0.5, 0.5) * width
-        other = "asphalt" if pave == "concrete" and rng.uniform() < 0.5 else pave
+        other = "asphalt" if kind < 0.9 and rng.uniform() < 0.5 else "concrete"
         cv.rect(
             *frame(cy, cx, theta, a, b),
             theta + float(rng.choice([0.0, 90.0])),
@@ -113,74 +129,7 @@ def _ground(s: Stage) -> None:
             cv.rect(ty, tx, theta, 3 * e, tw, cv.spectrum("asphalt" if rng.uniform() < 0.6 else "concrete", 0.05))
             line = 0.5 * cv.spectrum("yellow") + 0.5 * cv.spectrum("asphalt")
             cv.rect(ty, tx, theta, 3 * e, 2.0, line)
-
-
-def _pier(s: Stage) -> None:
-    """A pier or terminal front with gates on one or both sides: aircraft nose-in, jet bridges, vehicles."""
-    rng, cv = s.rng, s.cv
-    cy, cx, width = s.apron
-    theta = s.theta + float(rng.choice([0.0, 90.0]))
-    across = rng.uniform(-0.3, 0.3) * width
-    py, px = frame(cy, cx, theta, rng.uniform(-0.3, 0.3) * s.extent, across)
-    length, depth = rng.uniform(0.4, 2.0) * s.extent, rng.uniform(18.0, 50.0)
-    s.building(py, px, theta, length, depth, str(rng.choice(["roof_light", "roof_light", "grey", "roof_dark"])))
-    sides = (-1.0, 1.0) if rng.uniform() < 0.7 else (float(rng.choice([-1.0, 1.0])),)
-    bridge = cv.spectrum("white" if rng.uniform() < 0.5 else "grey")
-    occupancy = rng.uniform(0.55, 1.0)
-    for side in sides:
-        a = -length / 2 + rng.uniform(0.0, 20.0)
-        while a < length / 2:
-            size = plane_size(rng)
-            pitch = max(size[0], size[1]) + rng.uniform(6.0, 30.0)
-            gap = rng.uniform(3.0, 14.0)
-            if rng.uniform() < occupancy:
-                heading = theta + (-90.0 if side > 0 else 90.0) + rng.normal(0.0, 2.0)
-                ny, nx = frame(py, px, theta, a + pitch / 2, side * (depth / 2 + gap + size[0] / 2))
-                if s.plane(ny, nx, heading, size):
-                    # Jet bridge from the pier to the front door, drawn after the aircraft: it lies on top.
-                    reach = gap + 0.15 * size[0]
-                    by, bx = frame(py, px, theta, a + pitch / 2 - 0.09 * size[0] - 2.0, side * (depth / 2 + reach / 2))
-                    cv.rect(by, bx, theta + 90.0 + rng.normal(0.0, 8.0), reach + 2.0, 3.5, bridge)
-                    for _ in range(int(rng.poisson(2.5))):
-                        vy, vx = frame(ny, nx, theta, rng.uniform(-0.6, 0.6) * pitch, rng.uniform(-0.6, 0.6) * size[0])
-                        s.vehicle(vy, vx, theta + float(rng.choice([0.0, 90.0])))
-            elif rng.uniform() < 0.6:
-                if rng.uniform() < s.pads:
-                    py2, px2 = frame(py, px, theta, a + pitch / 2, side * (depth / 2 + gap + size[0] / 2))
-                    s.pad(py2, px2, theta + 90.0, size[0] + 10.0, size[1] + 10.0)
-                for _ in range(int(rng.integers(1, 5))):
-                    vy, vx = frame(py, px, theta, a + rng.uniform(0, pitch), side * (depth / 2 + rng.uniform(5, 40)))
-                    s.vehicle(vy, vx, theta + float(rng.choice([0.0, 90.0])))
-            a += pitch
-
-
-def _stands(s: Stage, freighters: bool) -> None:
-    """Rows of remote stands on the open apron, with lead-in lines; freighter aprons hold big aircraft."""
-    rng, cv = s.rng, s.cv
-    cy, cx, width = s.apron
-    theta = s.theta
-    line = 0.45 * cv.spectrum("yellow") + 0.55 * cv.spectrum("concrete")
-    for _ in range(int(rng.integers(1, 4))):
-        across = rng.uniform(-0.45, 0.45) * width
-        facing = float(rng.choice([-90.0, 90.0]))
-        a = -s.extent + rng.uniform(0.0, 30.0)
-        occupancy = rng.uniform(0.4, 1.0)
-        while a < s.extent:
-            size = (rng.uniform(44.0, 58.0), 0.0, True) if freighters else plane_size(rng)
-            if freighters:
-                size = (size[0], size[0] * rng.uniform(1.0, 1.12), True)
-            pitch = max(size[0], size[1]) + rng.uniform(3.0, 30.0)
-            y, x = frame(cy, cx, theta, a, across)
-            if rng.uniform() < 0.5:
-                cv.rect(y, x, theta + facing, size[0] * 1.2, 1.5, line)
-            if rng.uniform() < occupancy:
-                s.plane(y, x, theta + facing + rng.normal(0.0, 3.0), size)
-            else:
-                if rng.uniform() < s.pads:
-                    s.pad(y, x, theta + facing, size[0] + 10.0, size[1] + 10.0)
-                if rng.uniform() < 0.3:
-                    s.vehicle(y, x, theta + facing)
-            a += pitch
+            s.taxiways.append((ty, tx, theta))
 
 
 def _clutter(s: Stage) -> None:
@@ -266,15 +215,27 @@ def terminal_scene(rng: np.random.Generator, size_px: int = 96) -> tuple[F32, li
     """
     s = Stage(rng, size_px)
     _ground(s)
+    # Real terminal areas hold several piers and stand rows at once (a median of 27 scored aircraft per image).
     kind = rng.uniform()
-    if kind < 0.65:
-        _pier(s)
-        if rng.uniform() < 0.5:
-            _stands(s, False)
+    if kind < 0.45:
+        gates.pier(s)
+    elif kind < 0.6:
+        gates.arc(s)
+    elif kind < 0.8:
+        gates.stands(s, False)
     elif kind < 0.9:
-        _stands(s, False)
+        gates.stands(s, True)
     else:
-        _stands(s, True)
+        gates.scattered(s)
+    if rng.uniform() < 0.4:
+        second = gates.pier if rng.uniform() < 0.7 else gates.arc
+        second(s)
+    if rng.uniform() < 0.5:
+        gates.stands(s, False)
+    if rng.uniform() < 0.3:
+        gates.scattered(s)
+    if rng.uniform() < 0.35:
+        gates.taxiing(s)
     _clutter(s)
     out = _finish(s, size_px)
     ignore = np.zeros((size_px, size_px), bool)
