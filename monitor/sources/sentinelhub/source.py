@@ -21,7 +21,7 @@ from monitor.config.models import AOIConfig, SensorName, SourceConfig
 from monitor.errors import MonitorError
 from monitor.imagery.grid import Grid, aoi_grid
 from monitor.imagery.scene import write_scene
-from monitor.sources.base import SceneRef, pulled_scene_tags
+from monitor.sources.base import SceneRef
 from monitor.sources.sentinelhub.catalog import MERGE_WITHIN, search_passes
 from monitor.sources.sentinelhub.collections import SENSOR_SPECS, collection_for
 from monitor.sources.sentinelhub.errors import translate
@@ -30,6 +30,7 @@ from monitor.sources.sentinelhub.pu import estimate_pu, pu_from_headers
 from monitor.sources.sentinelhub.session import SessionHolder
 from monitor.sources.sentinelhub.settings import load_credentials, make_shconfig, resolve_endpoints
 from monitor.sources.sentinelhub.tiles import Tile, mosaic, split_grid
+from monitor.sources.tags import pulled_scene_tags
 from monitor.store.prepaid import Settlement, active_ledger, apply_settlements
 from monitor.store.requests import BudgetExceededError, RequestLedger
 

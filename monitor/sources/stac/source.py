@@ -22,13 +22,14 @@ from monitor.config.models import SENSORS, AOIConfig, SensorName, SourceConfig
 from monitor.errors import TransientError
 from monitor.imagery.grid import Grid, aoi_grid
 from monitor.imagery.scene import write_scene
-from monitor.sources.base import SceneRef, pulled_scene_tags
+from monitor.sources.base import SceneRef
 from monitor.sources.stac.assets import BANDS, AssetBand, find_assets, unsigned
 from monitor.sources.stac.merge import Mosaic, scene_bands
 from monitor.sources.stac.read import ReadEstimate, estimate_read, read_band
 from monitor.sources.stac.search import StacSearch, items_of
 from monitor.sources.stac.settings import StacEndpoint, resolve_stac
 from monitor.sources.stac.signing import TokenSigner
+from monitor.sources.tags import pulled_scene_tags
 
 __all__ = ("StacSource",)
 
