@@ -171,6 +171,26 @@ def _clutter(s: Stage) -> None:
             cv.rect(*frame(y, x, theta, k * 3.5, 0.0), theta, 3.0, 2.5, box)
 
 
+def _grain(rng: np.random.Generator, size_px: int) -> F32:
+    """Relative pixel-scale texture of a real airport at 10 m, mostly shared by the bands.
+
+    Real airports and ports are busy below 10 m (cars, markings, roof detail, stains), and their 10 m pixels
+    carry it: the median |luminance - its 1.5 px Gaussian| is .007/.010/.012 (q10/50/90) on the development
+    airports and .010-.014 on the built-up land of the sen2ships ports, four times that of these scenes without
+    this grain. A network trained on the smooth scenes lost aircraft on real aprons: white noise of 0.01 cut its
+    score on drawn aircraft from 0.60 to 0.49, and aircraft grafted onto ``ac053``'s apron scored 0.24.
+    """
+    shared = rng.normal(0.0, 1.0, (size_px, size_px)).astype(np.float32)
+    soft = rng.uniform(0.0, 0.7)
+    if soft > 0.25:
+        shared = ndimage.gaussian_filter(shared, soft)
+        shared /= max(float(shared.std()), 1e-6)
+    own = rng.normal(0.0, 1.0, (5, size_px, size_px)).astype(np.float32)
+    amplitude = np.float32(rng.uniform(0.035, 0.12))
+    grain: F32 = amplitude * (shared[None] + np.float32(0.3) * own)
+    return grain
+
+
 def _finish(s: Stage, size_px: int) -> F32:
     """Integrate to 10 m, then the sensor or export look: PSF, noise, haze, sometimes an 8-bit clip."""
     rng, img = s.rng, s.cv.img
@@ -192,6 +212,7 @@ def _finish(s: Stage, size_px: int) -> F32:
         top = np.float32(rng.uniform(0.3, 0.45))
         img = (np.round(np.clip(img, 0.0, top) / top * 255.0) / 255.0 * top).astype(np.float32)
     out = img.reshape(5, size_px, SUB, size_px, SUB).mean(axis=(2, 4), dtype=np.float32)
+    out *= np.float32(1.0) + _grain(rng, size_px)
     sigma = rng.uniform(0.3, 0.8) if rng.uniform() < 0.6 else 0.0
     if sigma:
         out = ndimage.gaussian_filter(out, (0, sigma, sigma))
