@@ -19,7 +19,7 @@ from rasterio.warp import Resampling, reproject
 from monitor.imagery.grid import Grid
 from monitor.imagery.scene import Scene
 
-__all__ = ("map_pixels", "resample_grid", "to_resolution")
+__all__ = ("map_pixels", "resample_grid", "to_resolution", "warp")
 
 
 def resample_grid(grid: Grid, factor: float) -> Grid:
@@ -62,7 +62,7 @@ def map_pixels(
     return xs, ys, inv.d * xs + inv.e * ys + inv.f - 0.5, inv.a * xs + inv.b * ys + inv.c - 0.5
 
 
-def _warp(
+def warp(
     src: NDArray[np.generic],
     src_grid: Grid,
     dst_grid: Grid,
@@ -70,6 +70,19 @@ def _warp(
     resampling: Resampling,
     nodata: float | None,
 ) -> NDArray[np.generic]:
+    """Reproject an array (or a stack of them) from one grid onto another.
+
+    Args:
+        src: (..., H, W) values on ``src_grid``.
+        src_grid: The source grid.
+        dst_grid: The destination grid.
+        dtype: The output data type.
+        resampling: The resampling method.
+        nodata: Value marking missing pixels on both sides (None: 0 fills, nothing is masked).
+
+    Returns:
+        (..., H', W') values on ``dst_grid``; pixels no source pixel reaches hold ``nodata`` (or 0).
+    """
     dst = np.full((*src.shape[:-2], *dst_grid.shape), 0 if nodata is None else nodata, dtype=dtype)
     reproject(
         source=src,
@@ -108,16 +121,16 @@ def to_resolution(scene: Scene, target_m: float = 10.0, tolerance: float = 0.10)
     src_grid = scene.grid
     dst_grid = resample_grid(src_grid, factor)
     method = Resampling.average if factor > 1.0 else Resampling.bilinear
-    valid = _warp(scene.valid.astype(np.uint8), src_grid, dst_grid, np.uint8, Resampling.nearest, None) != 0
+    valid = warp(scene.valid.astype(np.uint8), src_grid, dst_grid, np.uint8, Resampling.nearest, None) != 0
     names = list(scene.bands)
     bands: dict[str, NDArray[np.float32]] = {}
     if names:
         stack = np.stack([np.where(scene.valid, scene.bands[n], np.float32(np.nan)) for n in names])
-        out = _warp(stack.astype(np.float32), src_grid, dst_grid, np.float32, method, float("nan"))
+        out = warp(stack.astype(np.float32), src_grid, dst_grid, np.float32, method, float("nan"))
         valid &= np.isfinite(out).all(axis=0)
         bands = {n: np.nan_to_num(out[i], nan=0.0).astype(np.float32) for i, n in enumerate(names)}
     scl = None
     if scene.scl is not None:
-        scl = _warp(scene.scl, src_grid, dst_grid, np.uint8, Resampling.nearest, None).astype(np.uint8)
+        scl = warp(scene.scl, src_grid, dst_grid, np.uint8, Resampling.nearest, None).astype(np.uint8)
     resampled = dataclasses.replace(scene, grid=dst_grid, bands=bands, valid=valid.astype(bool), scl=scl)
     return resampled, factor

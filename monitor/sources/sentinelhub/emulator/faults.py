@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-__all__ = ("API_FAULTS", "FAULT_HELP", "PROCESS_FAULTS", "Fault", "FaultPlan", "parse_fault")
+__all__ = ("API_FAULTS", "FAULT_HELP", "PROCESS_FAULTS", "Fault", "FaultPlan", "fault_count", "parse_fault")
 
 FAULT_HELP: dict[str, str] = {
     "429": "Catalog/Process answer 429 Too Many Requests with a Retry-After header (milliseconds)",
@@ -61,15 +61,30 @@ def parse_fault(text: str) -> Fault:
         raise ValueError(f"fault {text!r}: only {', '.join(API_FAULTS)} take @catalog, @process or @token")
     if scope == "token" and kind == "429":
         raise ValueError("fault 429@token: the token endpoint is not rate limited here (use slow or 503)")
-    if count in ("", "1"):
-        return Fault(kind, 1, scope or None)
+    times = fault_count(kind, count)
+    if times is None and kind == "expire":
+        raise ValueError("expire needs a period COUNT, not always")
+    return Fault(kind, times, scope or None)
+
+
+def fault_count(kind: str, count: str) -> int | None:
+    """The COUNT of a fault ``KIND:COUNT``, shared by both emulators' fault syntax.
+
+    Args:
+        kind: The fault's kind (for the message).
+        count: What follows the colon: empty (once), ``always`` or a positive integer.
+
+    Returns:
+        How many times the fault fires; None for always.
+
+    Raises:
+        ValueError: A count that is not a positive integer or ``always``.
+    """
     if count == "always":
-        if kind == "expire":
-            raise ValueError("expire needs a period COUNT, not always")
-        return Fault(kind, None, scope or None)
-    if not count.isdigit() or int(count) < 1:
+        return None
+    if count and (not count.isdigit() or int(count) < 1):
         raise ValueError(f"fault {kind}: COUNT must be a positive integer or 'always' (got {count!r})")
-    return Fault(kind, int(count), scope or None)
+    return int(count or 1)
 
 
 @dataclass

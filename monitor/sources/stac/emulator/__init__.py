@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from monitor.config.loader import Settings
-from monitor.sources.sentinelhub.emulator.faults import Fault, FaultPlan
+from monitor.sources.sentinelhub.emulator.faults import Fault, FaultPlan, fault_count
 from monitor.sources.sentinelhub.emulator.library import scenario_library
 from monitor.sources.stac.emulator.archive import StacArchive
 from monitor.sources.stac.emulator.server import Hit, StacEmulator
@@ -45,11 +45,7 @@ def parse_stac_fault(text: str) -> Fault:
     scope = scope or _SCOPES[kind][0]
     if scope not in _SCOPES[kind]:
         raise ValueError(f"fault {text!r}: {kind} applies to @{' or @'.join(_SCOPES[kind])}")
-    if count == "always":
-        return Fault(kind, None, scope)
-    if count and (not count.isdigit() or int(count) < 1):
-        raise ValueError(f"fault {kind}: COUNT must be a positive integer or 'always' (got {count!r})")
-    return Fault(kind, int(count or 1), scope)
+    return Fault(kind, fault_count(kind, count), scope)
 
 
 def build_stac_emulator(

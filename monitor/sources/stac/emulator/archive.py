@@ -26,10 +26,11 @@ from affine import Affine
 from numpy.typing import NDArray
 from rasterio.crs import CRS
 from rasterio.io import MemoryFile
-from rasterio.warp import Resampling, reproject, transform_bounds
+from rasterio.warp import Resampling, transform_bounds
 
 from monitor.config.models import SensorName
 from monitor.imagery.grid import Grid
+from monitor.imagery.resample import warp
 from monitor.sources.sentinelhub.emulator.library import Acquisition, SceneLibrary
 
 __all__ = ("BLOCK", "COLLECTIONS", "S1_NODATA", "StacArchive")
@@ -233,24 +234,13 @@ class StacArchive:
 
 
 def _onto(arr: NDArray[Any], src: Grid, dst: Grid, nodata: float) -> NDArray[Any]:
-    out = np.full(dst.shape, nodata, dtype=arr.dtype)
     if src.crs == dst.crs:
+        out = np.full(dst.shape, nodata, dtype=arr.dtype)
         col = round((src.transform.c - dst.transform.c) / 10.0)
         row = round((dst.transform.f - src.transform.f) / 10.0)
         out[row : row + src.height, col : col + src.width] = arr
         return out
-    reproject(
-        arr,
-        out,
-        src_transform=src.transform,
-        src_crs=src.crs,
-        dst_transform=dst.transform,
-        dst_crs=dst.crs,
-        resampling=Resampling.nearest,
-        src_nodata=nodata,
-        dst_nodata=nodata,
-    )
-    return out
+    return warp(arr, src, dst, arr.dtype.type, Resampling.nearest, nodata)
 
 
 def _to_cog(arr: NDArray[Any], grid: Grid, nodata: float, dtype: str) -> bytes:
