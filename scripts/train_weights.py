@@ -70,7 +70,7 @@ def _job(name: str, args: argparse.Namespace) -> None:
     from monitor.training.loop import TrainConfig
     from monitor.training.real_chips import ALL_PORTS, PARTIAL_PORTS, TRAIN_PORTS
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     sensor, ports = JOBS[name]
     real_ports = (ALL_PORTS if ports == "all" else TRAIN_PORTS) + PARTIAL_PORTS
     init = None
@@ -95,6 +95,8 @@ def _job(name: str, args: argparse.Namespace) -> None:
     pool = args.pool if sensor == "sentinel-2-l2a" else None
     if args.smoke:
         steps = 6
+    elif args.steps:
+        steps = args.steps
     else:
         rate = _probe(cfg, pool, args.workers[name], args.probe_seconds)
         steps = int(rate * args.minutes * 60 * 0.92)
@@ -128,6 +130,8 @@ def main() -> None:
     parser.add_argument("--checkpoints", type=Path, default=Path("/tmp/monitor-train-checkpoints"))
     parser.add_argument("--minutes", type=float, default=6.0)
     parser.add_argument("--probe-seconds", type=float, default=20.0)
+    parser.add_argument("--steps", type=int, default=0, help="Fixed steps per job instead of filling --minutes.")
+    parser.add_argument("--threads", type=int, default=2, help="Torch threads per job.")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=0)

@@ -84,3 +84,43 @@ def rng() -> np.random.Generator:
 
 
 ACQ = dt.datetime(2024, 10, 17, 1, 50, 0, tzinfo=dt.UTC)
+
+
+#: Grid of :func:`write_labelled_port`: 160 x 160 px of 10 m, UTM 33N.
+PORT_GRID = Grid(CRS.from_epsg(32633), Affine(10.0, 0.0, 400_000.0, 0.0, -10.0, 5_000_000.0), 160, 160)
+#: Centres (row, col) of its two 15 x 4 px hulls on open water: the first is labelled, the second is not.
+PORT_HULLS = ((40, 40), (120, 40))
+
+
+def write_labelled_port(folder: Path, name: str = "port") -> tuple[Path, Path]:
+    """A tiny sen2ships-style port: five uint16 bands at value/65535 and one labelled box, as GeoTIFF + GeoJSON.
+
+    Args:
+        folder: Where to write ``<name>.tif`` and ``<name>.geojson``.
+        name: File stem (a port name where a command checks it).
+
+    Returns:
+        (tif, geojson).
+    """
+    import json
+
+    from monitor.imagery.scene import write_scene
+
+    rng = np.random.default_rng(3)
+    water = {"B02": 0.05, "B03": 0.04, "B04": 0.025, "B08": 0.015, "B11": 0.01}
+    hull = {"B02": 0.20, "B03": 0.21, "B04": 0.22, "B08": 0.30, "B11": 0.25}
+    bands = {}
+    for band_name, level in water.items():
+        band = level + rng.normal(0.0, 0.002, PORT_GRID.shape)
+        for r, c in PORT_HULLS:
+            band[r - 7 : r + 8, c - 2 : c + 2] = hull[band_name]
+        bands[band_name] = np.round(np.clip(band, 0, 1) * 65535)
+    tif = write_scene(folder / f"{name}.tif", PORT_GRID, bands, {"REFLECTANCE_SCALE": str(1 / 65535)}, "uint16")
+    r, c = PORT_HULLS[0]
+    x0, y0 = PORT_GRID.transform * (c - 3, r - 8)
+    x1, y1 = PORT_GRID.transform * (c + 3, r + 8)
+    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    feature = {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": {}}
+    labels = folder / f"{name}.geojson"
+    labels.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return tif, labels

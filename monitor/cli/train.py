@@ -42,6 +42,12 @@ __all__ = ("train_cmd",)
     default=None,
     help="Only write the real chips of --real-ports to this .npz (usable as --real-dir where the ports are not).",
 )
+@click.option(
+    "--mine-with",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Add a real chip around every false vessel this bundle reports on each real port used (hard negatives).",
+)
 @click.option("--arch", type=click.Choice(["resunet", "unet3"]), default="resunet", show_default=True)
 @click.option(
     "--real-background", type=click.IntRange(0), default=8, show_default=True, help="Random real chips per port."
@@ -70,6 +76,7 @@ def train_cmd(
     real_dir: Path | None,
     real_ports: str | None,
     save_real_pool: Path | None,
+    mine_with: Path | None,
     arch: str,
     real_background: int,
     init_from: Path | None,
@@ -91,13 +98,19 @@ def train_cmd(
     if real_dir is None and DEFAULT_REAL_DIR.is_dir():
         real_dir = DEFAULT_REAL_DIR
     ports = _ports(real_ports, ALL_PORTS + PARTIAL_PORTS)
+    if mine_with is not None and (real_dir is None or not real_dir.is_dir()):
+        raise UsageError("--mine-with needs --real-dir (the sen2ships folder)")
     if save_real_pool is not None:
         from monitor.training.batches import ChipStream
+        from monitor.training.mining import mine_ports
         from monitor.training.real_chips import save_pool
 
         if real_dir is None:
             raise UsageError("--save-real-pool needs --real-dir (the sen2ships folder)")
-        stream = ChipStream("sentinel-2-l2a", seed, 96, real_dir, real_fraction or 0.25, ports, real_background)
+        hard = mine_ports(mine_with, real_dir, ports) if mine_with is not None else None
+        stream = ChipStream(
+            "sentinel-2-l2a", seed, 96, real_dir, real_fraction or 0.25, ports, real_background, hard=hard
+        )
         save_pool(save_real_pool, stream.real)
         click.echo(f"{save_real_pool}: {len(stream.real)} chips of {', '.join(stream.real_ports)}")
         return
@@ -119,6 +132,7 @@ def train_cmd(
         real_ports=ports,
         real_background=real_background,
         init_from=str(init_from) if init_from else None,
+        mine_with=str(mine_with) if mine_with else None,
     )
     version, card = train_bundle(
         chosen, base, out, models_dir / "checkpoints", real_dir, resume, device=device, workers=workers

@@ -7,7 +7,7 @@ resumed run continues as if it had never stopped.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +98,9 @@ class ChipStream:
         graft: Share of the real chips that get drawn aircraft on their dry land
             (:func:`~monitor.training.synth.graft.graft_aircraft`), so that real texture alone never means
             "no aircraft".
+        hard: Per port, points (x, y in the port's CRS) where a detector reported a vessel that is not there
+            (:func:`~monitor.training.mining.false_alarms`); each gets a chip of its own. Not used with a pool
+            file, which holds its mined chips already.
     """
 
     def __init__(
@@ -110,6 +113,7 @@ class ChipStream:
         ports: Sequence[str] | None = None,
         background: int = 8,
         graft: float = 0.5,
+        hard: Mapping[str, Sequence[tuple[float, float]]] | None = None,
     ) -> None:
         from monitor.training.real_chips import TRAIN_PORTS, load_pool, port_files, real_chips
 
@@ -127,8 +131,10 @@ class ChipStream:
                 rng = np.random.default_rng([seed, 7])
                 files = [(p, port_files(real_dir, p)) for p in wanted]
                 found = [(p, f) for p, f in files if f is not None]
-                for _, (tif, labels) in found:
-                    self.real += real_chips(tif, labels, rng, size=size + REAL_MARGIN, n_random=background)
+                for port, (tif, labels) in found:
+                    self.real += real_chips(
+                        tif, labels, rng, size=size + REAL_MARGIN, n_random=background, hard=(hard or {}).get(port, ())
+                    )
                 self.real_ports = tuple(p for p, _ in found)
         self.real_fraction = real_fraction if self.real else 0.0
         self.graft = graft

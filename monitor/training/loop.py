@@ -55,6 +55,7 @@ class TrainConfig:
     init_from: str | None = None
     real_ports: tuple[str, ...] | None = None
     graft: float = 0.5
+    mine_with: str | None = None
 
 
 @dataclass
@@ -125,8 +126,21 @@ def train_sensor(
         opt.load_state_dict(state["opt"])
         start, losses = int(state["step"]), list(state["losses"])
         log.info("resuming %s from step %d", cfg.sensor, start)
+    hard = None
+    if cfg.mine_with is not None and real_dir is not None and real_dir.is_dir() and cfg.sensor == "sentinel-2-l2a":
+        from monitor.training.mining import mine_ports
+
+        hard = mine_ports(Path(cfg.mine_with), real_dir, cfg.real_ports)
     stream = ChipStream(
-        cfg.sensor, cfg.seed, cfg.chip_size, real_dir, cfg.real_fraction, cfg.real_ports, cfg.real_background, cfg.graft
+        cfg.sensor,
+        cfg.seed,
+        cfg.chip_size,
+        real_dir,
+        cfg.real_fraction,
+        cfg.real_ports,
+        cfg.real_background,
+        cfg.graft,
+        hard,
     )
     loader = torch.utils.data.DataLoader(
         StepBatches(stream, cfg.batch_size, start, cfg.steps),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -113,9 +114,15 @@ def _cut(scene: Scene, objects: list[TargetObject], row0: int, col0: int, size: 
 
 
 def real_chips(
-    tif: Path, geojson: Path, rng: np.random.Generator, size: int = 96, n_random: int = 8, jitter: float = 0.35
+    tif: Path,
+    geojson: Path,
+    rng: np.random.Generator,
+    size: int = 96,
+    n_random: int = 8,
+    jitter: float = 0.35,
+    hard: Sequence[tuple[float, float]] = (),
 ) -> list[Chip]:
-    """Chips of one sen2ships port: one around every labelled ship plus random background chips.
+    """Chips of one sen2ships port: one around every labelled ship and every hard negative, plus random ones.
 
     Args:
         tif: The port GeoTIFF.
@@ -123,7 +130,9 @@ def real_chips(
         rng: Generator for the jitter and the random chips.
         size: Chip side in 10 m pixels.
         n_random: Chips at uniformly random positions (they may hold ships too; all labels are kept).
-        jitter: Largest offset of a ship from its chip's centre, as a fraction of ``size``.
+        jitter: Largest offset of a ship (or hard negative) from its chip's centre, as a fraction of ``size``.
+        hard: Points (x, y in the image CRS) where a detector reported a ship that is not there
+            (:func:`monitor.training.mining.false_alarms`).
 
     Returns:
         Chips at 10 m in reflectance (B02, B03, B04, B08, B11) with ``size_known=False``.
@@ -139,10 +148,15 @@ def real_chips(
     if height < size or width < size:
         raise ValueError(f"{tif}: scene is {height} x {width} px at 10 m, smaller than one {size} px chip")
     objects = port_objects(scene, geojson)
+    inverse = ~scene.grid.transform
+    centres = [(o.row, o.col) for o in objects]
+    for x, y in hard:
+        col, row = inverse * (x, y)
+        centres.append((float(row), float(col)))
     origins = []
-    for o in objects:
+    for row, col in centres:
         dr, dc = rng.uniform(-jitter, jitter, 2) * size
-        origins.append((round(o.row + dr - size / 2), round(o.col + dc - size / 2)))
+        origins.append((round(row + dr - size / 2), round(col + dc - size / 2)))
     origins += [
         (int(rng.integers(0, height - size + 1)), int(rng.integers(0, width - size + 1))) for _ in range(n_random)
     ]

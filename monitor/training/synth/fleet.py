@@ -83,7 +83,8 @@ _COMMERCIAL = {
 }  # fmt: skip
 _NAVAL = {"ropucha": 12, "alligator": 10, "ivan_gren": 8, "warship": 20, "patrol": 15, "tug": 10, "small_boat": 10,
           "cargo": 10, "tanker": 5}  # fmt: skip
-_SMALL = {"small_boat": 6, "yacht": 4}
+# Marina berths: mostly white yachts, as the real marinas' rows of white hulls show.
+_SMALL = {"small_boat": 3, "yacht": 7}
 _MARINA_MAX_M = 25.0
 
 # (name, length, span, outline, weight); outline il76 = swept wings, an24 = straight, light_aircraft = small.
@@ -202,7 +203,9 @@ def _moor(rng: np.random.Generator, yard: _Yard, edge: Edge, weights: dict[str, 
     size = yard.lay.size
     # Small craft lie bow-on at pontoons; at quays Mediterranean stern-to mooring is common for ferries too.
     stern_to = edge.kind == "pontoon" or (edge.kind in ("quay", "pier") and rng.uniform() < 0.25)
-    vacancy = rng.uniform(0.0, 0.5)
+    # Real marinas are full: at 10 m their rows of hulls read as solid white combs.
+    marina = edge.kind == "pontoon"
+    vacancy = rng.uniform(0.0, 0.15 if marina else 0.5)
     t = rng.uniform(0.0, 8.0)
     while t < edge.length:
         pr, pc = edge.point(t)
@@ -220,7 +223,7 @@ def _moor(rng: np.random.Generator, yard: _Yard, edge: Edge, weights: dict[str, 
         if stern_to and length <= 150.0:
             r, c = edge.point(t + beam / 20.0, (gap + length / 2) / 10.0)
             yard.add(Item(kind, r, c, edge.angle + 90.0 * edge.side + flip, length, beam))
-            t += (beam + rng.uniform(1.0, 15.0)) / 10.0
+            t += (beam + (rng.uniform(0.5, 4.0) if marina else rng.uniform(1.0, 15.0))) / 10.0
             continue
         r, c = edge.point(t + length / 20.0, (gap + beam / 2) / 10.0)
         if yard.add(Item(kind, r, c, edge.angle + flip, length, beam)) and rng.uniform() < 0.2:

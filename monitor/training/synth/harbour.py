@@ -158,12 +158,13 @@ def _breakwater(rng: np.random.Generator, lay: Layout, theta: float, shore: floa
 
 
 def _pontoons(rng: np.random.Generator, lay: Layout, theta: float, shore: float) -> None:
-    # A marina: many fingers 25-60 m apart, full of small craft. On the held-out real ports marinas were the
-    # commonest false vessels (a speckle of yachts reads as one hull at 10 m); the labels there hold no vessel.
+    # A marina: many fingers 25-60 m apart, up to 300 m long, full of small craft. On the held-out real ports
+    # marinas were the commonest false vessels (a row of yachts reads as one hull at 10 m); the labels there hold
+    # no vessel.
     a = rng.uniform(-0.5, 0.2) * lay.size
     pitch = rng.uniform(2.5, 6.0)
-    for _ in range(int(rng.integers(3, 13))):
-        length = rng.uniform(6.0, 25.0)
+    for _ in range(int(rng.integers(3, 17))):
+        length = rng.uniform(8.0, 30.0)
         r0, c0 = _at(lay, theta, a, shore)
         r1, c1 = _at(lay, theta, a, shore + length)
         lay.lines.append(Line(r0, c0, r1, c1, rng.uniform(2.0, 4.0), "concrete", 0.3))
