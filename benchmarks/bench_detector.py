@@ -92,8 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(ROOT / "configs" / "monitor.yaml", env={})
     classical = make_detector(replace(settings, detector=settings.detector.model_copy(update={"kind": "classical"})))
     shipped = make_detector(settings)
-    previous = CnnDetector(MODELS / "previous.pt")
-    folds = [CnnDetector(MODELS / "cnn-fold4.pt"), CnnDetector(MODELS / "cnn-fold4-previous.pt")]
+    # The same weights in one pass (detector.second_look: false), and the previous bundles as they shipped.
+    one_pass = make_detector(replace(settings, detector=settings.detector.model_copy(update={"second_look": False})))
+    previous = CnnDetector(MODELS / "previous.pt", second_look=False)
+    folds = [
+        CnnDetector(MODELS / "cnn-fold4.pt"),
+        CnnDetector(MODELS / "cnn-fold4.pt", second_look=False),
+        CnnDetector(MODELS / "cnn-fold4-previous.pt", second_look=False),
+    ]
     head = "| model | images | image | boxes | predictions | TP |\n|---|---|---|---|---|---|"
     tot_head = "| model | images | TP | FP | FN | precision | recall | F1 | count MAE/image |\n" + "|---" * 9 + "|"
     airports, ports, totals_air, totals_port = [head], [head], [tot_head], [tot_head]
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp_name)
         names = real_images(AIRCRAFT_DIR)
         _, test_half = airport_halves(names)
-        for det in (shipped, previous, *folds, classical):
+        for det in (shipped, one_pass, previous, *folds, classical):
             lines = _score(det, AIRCRAFT_DIR, names, "aircraft", tmp)
             airports += _rows(lines, det.version, "43 airports")
             totals_air.append(_total(lines, det.version, f"all {len(names)} (floor chosen on the even half)"))
@@ -114,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             lines = _score(det, DEFAULT_REAL_DIR, held, "ships", tmp)
             ports += _rows(lines, det.version, "held out")
             totals_port.append(_total(lines, det.version, "4 held-out ports"))
-        for det in (shipped, previous):
+        for det in (shipped, one_pass, previous):
             lines = _score(det, DEFAULT_REAL_DIR, [*TRAIN_PORTS, *held], "ships", tmp)
             totals_port.append(_total(lines, det.version, "8 ports, seen in training (not a test)"))
         print(f"ports done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
@@ -122,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         "| model | site | sensor | class | TP | FP | FN | precision | recall | F1 | count MAE/scene |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for det in (shipped, previous, classical):
+    for det in (shipped, one_pass, previous, classical):
         kind = "classical" if det is classical else "cnn"
         s = replace(settings, detector=settings.detector.model_copy(update={"kind": kind}))
         for (aoi, sensor, cls), sc in evaluate_synthetic(s, det, args.every).items():

@@ -5,7 +5,8 @@ after one warm-up call, median of 3. Full tile: a 10,980 x 10,980 px four-band u
 the same renderings, in the temp folder) through `monitor detect --json` in a child process, whose wall time and
 peak resident memory (getrusage of the child) are reported: that is what a user running the CLI sees.
 
-Usage: python benchmarks/bench_speed.py [--detector cnn|classical]... [--skip-tile]
+Usage: python benchmarks/bench_speed.py [--detector cnn|cnn-one-pass|classical]... [--skip-tile]
+(cnn-one-pass: the shipped CNN with detector.second_look false.)
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ TILE = 10_980
 _CHILD = (
     "import re, sys\n"
     "from monitor.cli import main\n"
-    "try:\n    main(['detect', sys.argv[1], '--json'])\n"
+    "try:\n    main(['detect', sys.argv[1], '--json', *sys.argv[2:]])\n"
     "finally:\n"
     "    hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())\n"
     "    print(hwm.group(1) if hwm else -1, file=sys.stderr)\n"
@@ -92,12 +93,24 @@ def _write(path: Path, bands: dict[str, np.ndarray], grid: Grid) -> None:
         dst.update_tags(SENSOR="sentinel-2-l2a", ACQUISITION_TIME="2025-05-14T02:05:31Z")
 
 
+def _one_pass_config(tmp: Path) -> Path:
+    """The default configuration with ``detector.second_look: false`` (paths made absolute)."""
+    cfg = ROOT / "configs"
+    path = tmp / "one_pass.yaml"
+    path.write_text(
+        f"data_dir: {tmp / 'data'}\naois: [{cfg / 'aois' / 'dunai.yaml'}, {cfg / 'aois' / 'sunan.yaml'}]\n"
+        f"source: {{kind: synthetic, scenario: {cfg / 'scenarios' / 'default.yaml'}}}\n"
+        "detector: {kind: cnn, second_look: false}\n"
+    )
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--detector", action="append", choices=["cnn", "classical"])
+    ap.add_argument("--detector", action="append", choices=["cnn", "cnn-one-pass", "classical"])
     ap.add_argument("--skip-tile", action="store_true")
     args = ap.parse_args(argv)
-    kinds = args.detector or ["cnn", "classical"]
+    kinds = args.detector or ["cnn", "cnn-one-pass", "classical"]
     torch.set_num_threads(2)
     tmp = Path(tempfile.mkdtemp(prefix="monitor-bench-"))
     first, paths = _mosaic_source(tmp)
@@ -116,7 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_tile:
         _write(big, _mosaic(paths, TILE), Grid(ref.grid.crs, ref.grid.transform, TILE, TILE))
     for kind in kinds:
-        det = make_detector(replace(settings, detector=settings.detector.model_copy(update={"kind": kind})))
+        # cnn-one-pass: the shipped CNN with detector.second_look false (no re-scoring of doubtful peaks).
+        one_pass = kind == "cnn-one-pass"
+        update = {"kind": "cnn", "second_look": False} if one_pass else {"kind": kind}
+        det = make_detector(replace(settings, detector=settings.detector.model_copy(update=update)))
         det.detect(scene, None, None)
         times = []
         for _ in range(3):
@@ -126,9 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         kms = area / statistics.median(times)
         wall, rss, n = "-", "-", "-"
         if not args.skip_tile:
-            env = {**os.environ, "MONITOR_DETECTOR": kind, "OMP_NUM_THREADS": "2"}
+            env = {**os.environ, "MONITOR_DETECTOR": "cnn" if one_pass else kind, "OMP_NUM_THREADS": "2"}
+            extra = ["--config", str(_one_pass_config(tmp))] if one_pass else []
             t0 = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", _CHILD, str(big)], env=env, capture_output=True, text=True)
+            out = subprocess.run(
+                [sys.executable, "-c", _CHILD, str(big), *extra], env=env, capture_output=True, text=True
+            )
             wall = f"{time.perf_counter() - t0:.1f}"
             rss = f"{int(out.stderr.strip().splitlines()[-1]) / 2**20:.2f}"
             n = str(len(json.loads(out.stdout)["detections"]))

@@ -105,7 +105,7 @@ def make_detector(settings: Settings) -> Detector:
         return ClassicalDetector()
     from monitor.detect.cnn.detector import CnnDetector
 
-    return CnnDetector(det.weights, precision=det.precision)
+    return CnnDetector(det.weights, precision=det.precision, second_look=det.second_look)
 
 
 def run(

@@ -307,6 +307,11 @@ class DetectorConfig(Frozen):
     precision: Literal["auto", "float32", "bfloat16"] = Field(
         default="auto", description="CNN inference precision; auto = bfloat16 on CPUs with AMX tiles."
     )
+    second_look: bool = Field(
+        default=True,
+        description="CNN, Sentinel-2: re-score doubtful peaks over the eight flips and turns of a window (more "
+        "precise on real imagery, several times slower on busy scenes; false for wide-area throughput).",
+    )
 
 
 class AnalysisConfig(Frozen):

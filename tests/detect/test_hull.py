@@ -68,7 +68,7 @@ def test_gaps_give_up_a_rim_of_valid_pixels():
 
 
 def test_cnn_sizing_is_part_of_its_version_and_measures_sited_hulls_from_the_image():
-    image, network = CnnDetector(), CnnDetector(sizing="network")
+    image, network = CnnDetector(second_look=False), CnnDetector(sizing="network", second_look=False)
     assert image.version == network.version + "+hull"
     scene = _scene()
     aoi = port_aoi(scene.grid)
