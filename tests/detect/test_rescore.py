@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
 
+from monitor.config.loader import load_settings
 from monitor.detect.cnn.detector import CnnDetector
 from monitor.detect.cnn.heatmap import Peak
 from monitor.detect.cnn.rescore import D4, _orient, _unorient, rescore
 from monitor.detect.cnn.weights import load_bundle
 from monitor.imagery.scene import read_scene
+from monitor.pipeline import make_detector
 from tests.conftest import PORT_HULLS, write_labelled_port
 
 
@@ -78,3 +82,10 @@ def test_the_detector_looks_again_at_doubtful_hulls(tmp_path):
     for d in first:
         (e,) = [e for e in second if abs(e.row - d.row) < 1 and abs(e.col - d.col) < 1]
         assert e.score != d.score  # re-scored in place
+
+
+def test_the_setting_reaches_the_detector(config_path):
+    settings = load_settings(config_path, env={})
+    assert make_detector(settings).version.endswith("+d4")  # on by default
+    off = replace(settings, detector=settings.detector.model_copy(update={"second_look": False}))
+    assert not make_detector(off).version.endswith("+d4")
