@@ -13,6 +13,10 @@ boat from a 112 m landing ship nor an An-148 from an Il-76; and peaks within the
 (8 px) are not believed, as haze at cloud fringes passes for hulls. The version then carries ``+hull`` so that
 counts made either way are never mixed in one series.
 
+With ``second_look`` (the default) doubtful Sentinel-2 peaks are scored again over the eight flips and turns of a
+window around them (:mod:`monitor.detect.cnn.rescore`) before any threshold or site rule, and the version carries
+``+d4``.
+
 Without an AOI the bundle's ``unsited`` operating point applies to ships (a minimum score and length chosen on the
 real training ports, whose labels leave out small boats), and peaks lying on a stronger object's footprint are
 merged.
