@@ -19,10 +19,12 @@ from monitor.imagery.scene import read_scene
 
 __all__ = (
     "AIRCRAFT_DIR",
+    "GROW_M",
     "PARTIAL_DIR",
     "SHARED_DATA",
     "RealScore",
     "evaluate_images",
+    "labelled_boxes",
     "real_images",
     "score_image",
     "totals",
@@ -34,6 +36,8 @@ SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 AIRCRAFT_DIR = SHARED_DATA / "aircraft-dev"
 #: Two more real ports, each missing a band.
 PARTIAL_DIR = SHARED_DATA / "sen2ships-partial"
+#: CRS units added on each side of a labelled box, as the blind scorer does by default.
+GROW_M = 10.0
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,27 @@ class RealScore:
         return 2 * self.tp / max(2 * self.tp + self.fp + self.fn, 1)
 
 
+def labelled_boxes(geojson: Path, grow: float = GROW_M) -> list[tuple[float, float, float, float, bool]]:
+    """The labelled boxes of an image, each grown by ``grow`` on every side.
+
+    Args:
+        geojson: Labelled axis-aligned boxes in the image CRS (``properties.dontcare`` optional).
+        grow: CRS units added on each side of a box.
+
+    Returns:
+        (xmin, ymin, xmax, ymax, scored) per box; ``scored`` is False for a dontcare box.
+    """
+    boxes = []
+    for f in json.loads(geojson.read_text())["features"]:
+        ring = f["geometry"]["coordinates"][0]
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        care = not (f.get("properties") or {}).get("dontcare", False)
+        boxes.append((min(xs) - grow, min(ys) - grow, max(xs) + grow, max(ys) + grow, care))
+    return boxes
+
+
 def score_image(
-    detections: Sequence[Detection], geojson: Path, classes: Iterable[str], grow: float = 10.0
+    detections: Sequence[Detection], geojson: Path, classes: Iterable[str], grow: float = GROW_M
 ) -> RealScore:
     """Score one image's detections against its labelled boxes.
 
@@ -85,12 +108,7 @@ def score_image(
     Returns:
         The image's totals; predictions absorbed by dontcare boxes are left out of ``predictions``.
     """
-    boxes = []
-    for f in json.loads(geojson.read_text())["features"]:
-        ring = f["geometry"]["coordinates"][0]
-        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-        care = not (f.get("properties") or {}).get("dontcare", False)
-        boxes.append((min(xs) - grow, min(ys) - grow, max(xs) + grow, max(ys) + grow, care))
+    boxes = labelled_boxes(geojson, grow)
     wanted = set(classes)
     preds = sorted((d for d in detections if d.object_class in wanted), key=lambda d: -d.score)
     used = [False] * len(boxes)
@@ -120,7 +138,7 @@ def real_images(folder: Path, names: Sequence[str] | None = None) -> list[str]:
 
 
 def evaluate_images(
-    folder: Path, names: Sequence[str], detector: Detector, family: str, grow: float = 10.0
+    folder: Path, names: Sequence[str], detector: Detector, family: str, grow: float = GROW_M
 ) -> list[RealScore]:
     """Run a detector without an AOI (as the blind tests do) on labelled real images and score each.
 

@@ -3,7 +3,8 @@
 Random background chips rarely land on a port's worst clutter (a marina is a few hundred metres of a 20 km
 scene), so a network fine-tuned on them keeps calling yachts in rows, pier heads and quay corners vessels. Mining
 runs a detector without an AOI over each port, as the blind tests run it, and keeps the ship-family detections
-that fall outside every labelled box grown by :data:`GROW_M`, the match rule of ``shared/tools/score_points.py``
+that fall outside every labelled box grown by :data:`~monitor.evaluate.real.GROW_M`, the match rule of
+``shared/tools/score_points.py``
 (a peak near a labelled vessel is that vessel, never a negative). :func:`~monitor.training.real_chips.real_chips`
 then cuts one chip around each of these points; the chip keeps all its labels, so a vessel beside a false alarm
 is still a vessel.
@@ -16,74 +17,42 @@ Only ports the detector may learn from are mined: a fold model's held-out ports 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from monitor.config.models import SHIP_CLASSES
+from monitor.evaluate.real import labelled_boxes
 
 if TYPE_CHECKING:
     from monitor.detect.base import Detector
 
-__all__ = ("GROW_M", "false_alarms", "grown_boxes", "mine_ports")
+__all__ = ("false_alarms", "mine_ports")
 
 log = logging.getLogger("monitor.train")
 
-#: Margin (CRS units) added to each side of a labelled box, as the blind scorer does.
-GROW_M = 10.0
 
-
-def grown_boxes(geojson: Path, grow: float = GROW_M) -> list[tuple[float, float, float, float]]:
-    """Labelled boxes of a sen2ships label file, each grown by ``grow`` on every side.
-
-    Args:
-        geojson: The port's label file (axis-aligned polygons in the image CRS).
-        grow: Margin in CRS units.
-
-    Returns:
-        (xmin, ymin, xmax, ymax) per box.
-    """
-    out = []
-    for feature in json.loads(geojson.read_text(encoding="utf-8"))["features"]:
-        ring = np.asarray(feature["geometry"]["coordinates"][0], dtype=np.float64)
-        out.append(
-            (
-                float(ring[:, 0].min() - grow),
-                float(ring[:, 1].min() - grow),
-                float(ring[:, 0].max() + grow),
-                float(ring[:, 1].max() + grow),
-            )
-        )
-    return out
-
-
-def false_alarms(detector: Detector, tif: Path, geojson: Path, min_score: float = 0.0) -> list[tuple[float, float]]:
+def false_alarms(detector: Detector, tif: Path, geojson: Path) -> list[tuple[float, float]]:
     """Ship detections on a labelled port that match no labelled vessel.
 
     Args:
-        detector: The detector to mine with (run without an AOI).
+        detector: The detector to mine with (run without an AOI, at its own operating point).
         tif: The port GeoTIFF.
         geojson: Its labels.
-        min_score: Detections under this score are left out (the detector's own operating point applies too).
 
     Returns:
         (x, y) of each false alarm in the image CRS, best score first.
     """
     from monitor.imagery.scene import read_scene
 
-    boxes = grown_boxes(geojson)
+    boxes = labelled_boxes(geojson)
     found = [d for d in detector.detect(read_scene(tif), None, None) if d.object_class in SHIP_CLASSES]
-    out = []
-    for d in sorted(found, key=lambda d: -d.score):
-        if d.score < min_score:
-            continue
-        if not any(x0 <= d.x <= x1 and y0 <= d.y <= y1 for x0, y0, x1, y1 in boxes):
-            out.append((d.x, d.y))
-    return out
+    return [
+        (d.x, d.y)
+        for d in sorted(found, key=lambda d: -d.score)
+        if not any(x0 <= d.x <= x1 and y0 <= d.y <= y1 for x0, y0, x1, y1, _ in boxes)
+    ]
 
 
 def mine_ports(

@@ -11,7 +11,8 @@ import pytest
 
 from monitor.config.models import AIRCRAFT_CLASSES
 from monitor.detect.base import Detection
-from monitor.evaluate.real import RealScore, real_images, score_image, totals
+from monitor.evaluate.real import RealScore, labelled_boxes, real_images, score_image, totals
+from tests.conftest import write_labelled_port
 
 SCORER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "score_points.py"
 
@@ -66,3 +67,10 @@ def test_same_totals_as_the_blind_scorer(tmp_path):
     ).stdout
     assert "tp=1 fp=2 fn=1" in out
     assert real_images(tmp_path) == []  # no .tif beside it: not a labelled image
+
+
+def test_labelled_boxes_add_the_scorers_margin(tmp_path):
+    _, labels = write_labelled_port(tmp_path)
+    (x0, y0, x1, y1, scored), (ox0, oy0, ox1, oy1, _) = labelled_boxes(labels)[0], labelled_boxes(labels, 0.0)[0]
+    assert (ox0 - x0, oy0 - y0, x1 - ox1, y1 - oy1) == (10.0, 10.0, 10.0, 10.0)
+    assert scored

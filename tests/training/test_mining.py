@@ -6,15 +6,9 @@ import numpy as np
 
 from monitor.detect.classical import ClassicalDetector
 from monitor.imagery.scene import read_scene
-from monitor.training.mining import false_alarms, grown_boxes
+from monitor.training.mining import false_alarms
 from monitor.training.real_chips import real_chips
 from tests.conftest import PORT_GRID, PORT_HULLS, write_labelled_port
-
-
-def test_grown_boxes_add_the_scorers_margin(tmp_path):
-    _, labels = write_labelled_port(tmp_path)
-    (x0, y0, x1, y1), (ox0, oy0, ox1, oy1) = grown_boxes(labels)[0], grown_boxes(labels, 0.0)[0]
-    assert (ox0 - x0, oy0 - y0, x1 - ox1, y1 - oy1) == (10.0, 10.0, 10.0, 10.0)
 
 
 def test_only_the_unlabelled_hull_is_a_false_alarm(tmp_path):
