@@ -80,7 +80,16 @@ def main() -> None:
     ap.add_argument("--simulations", type=int, default=500, help="simulated quiet records per class (null)")
     ap.add_argument("--out", type=Path, default=None, help="markdown file (default: benchmarks/results/)")
     args = ap.parse_args()
-    data = args.data or Path(tempfile.mkdtemp(prefix="bench_alerts_"))
+    if args.data is not None:
+        _bench(args, args.data)
+        return
+    # A fresh data folder holds a whole scenario run (about 600 MB): remove it afterwards.
+    with tempfile.TemporaryDirectory(prefix="bench_alerts_") as tmp:
+        _bench(args, Path(tmp))
+
+
+def _bench(args: argparse.Namespace, data: Path) -> None:
+    """Run the scenario into ``data``, score its alerts and write the markdown table."""
     env = dict(os.environ, MONITOR_DATA_DIR=str(data))
     if args.detector:
         env["MONITOR_DETECTOR"] = args.detector

@@ -112,7 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     kinds = args.detector or ["cnn", "cnn-one-pass", "classical"]
     torch.set_num_threads(2)
-    tmp = Path(tempfile.mkdtemp(prefix="monitor-bench-"))
+    with tempfile.TemporaryDirectory(prefix="monitor-bench-") as tmp_name:
+        lines = _measure(Path(tmp_name), kinds, args.skip_tile)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (ROOT / "benchmarks" / "results" / "speed.md").write_text(text)
+    return 0
+
+
+def _measure(tmp: Path, kinds: list[str], skip_tile: bool) -> list[str]:
+    """Time each detector on a 2048 px mosaic (and a full tile unless skipped) inside ``tmp``."""
     first, paths = _mosaic_source(tmp)
     ref = read_scene(first)
     side = 2048
@@ -126,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|",
     ]
     big = tmp / "s2_tile.tif"
-    if not args.skip_tile:
+    if not skip_tile:
         _write(big, _mosaic(paths, TILE), Grid(ref.grid.crs, ref.grid.transform, TILE, TILE))
     for kind in kinds:
         # cnn-one-pass: the shipped CNN with detector.second_look false (no re-scoring of doubtful peaks).
@@ -141,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             times.append(time.perf_counter() - t0)
         kms = area / statistics.median(times)
         wall, rss, n = "-", "-", "-"
-        if not args.skip_tile:
+        if not skip_tile:
             env = {**os.environ, "MONITOR_DETECTOR": "cnn" if one_pass else kind, "OMP_NUM_THREADS": "2"}
             extra = ["--config", str(_one_pass_config(tmp))] if one_pass else []
             t0 = time.perf_counter()
@@ -153,10 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             n = str(len(json.loads(out.stdout)["detections"]))
         lines.append(f"| {det.version} | {kms:.0f} | {wall} | {rss} | {n} |")
         print(lines[-1], flush=True)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    (ROOT / "benchmarks" / "results" / "speed.md").write_text(text)
-    return 0
+    return lines
 
 
 if __name__ == "__main__":
