@@ -43,6 +43,7 @@ typecheck: $(STAMP)
 ## Accuracy and speed benchmarks (results go in the README).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_detector.py
+	$(BIN)/python benchmarks/diagnose_real.py
 	$(BIN)/python benchmarks/bench_speed.py
 	$(BIN)/python benchmarks/bench_backfill.py
 

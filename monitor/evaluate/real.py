@@ -25,6 +25,7 @@ __all__ = (
     "RealScore",
     "evaluate_images",
     "labelled_boxes",
+    "match_boxes",
     "real_images",
     "score_image",
     "totals",
@@ -110,17 +111,35 @@ def score_image(
     """
     boxes = labelled_boxes(geojson, grow)
     wanted = set(classes)
-    preds = sorted((d for d in detections if d.object_class in wanted), key=lambda d: -d.score)
+    preds = [d for d in detections if d.object_class in wanted]
+    taken = match_boxes(preds, boxes)
+    tp = sum(1 for i in taken if i is not None and boxes[i][4])
+    ignored = sum(1 for i in taken if i is not None and not boxes[i][4])
+    return RealScore(geojson.stem, sum(b[4] for b in boxes), len(preds) - ignored, tp)
+
+
+def match_boxes(
+    detections: Sequence[Detection], boxes: Sequence[tuple[float, float, float, float, bool]]
+) -> list[int | None]:
+    """The box each detection takes under the scorer's rule (best score first, one detection per box).
+
+    Args:
+        detections: Detections of the scored classes, in the boxes' CRS.
+        boxes: Grown boxes from :func:`labelled_boxes`.
+
+    Returns:
+        Per detection, in the given order, the index of the box it took (dontcare boxes included), or None.
+    """
     used = [False] * len(boxes)
-    tp = ignored = 0
-    for d in preds:
-        for i, (x0, y0, x1, y1, care) in enumerate(boxes):
+    taken: list[int | None] = [None] * len(detections)
+    for k in sorted(range(len(detections)), key=lambda k: -detections[k].score):
+        d = detections[k]
+        for i, (x0, y0, x1, y1, _) in enumerate(boxes):
             if not used[i] and x0 <= d.x <= x1 and y0 <= d.y <= y1:
                 used[i] = True
-                tp += care
-                ignored += not care
+                taken[k] = i
                 break
-    return RealScore(geojson.stem, sum(b[4] for b in boxes), len(preds) - ignored, tp)
+    return taken
 
 
 def real_images(folder: Path, names: Sequence[str] | None = None) -> list[str]:

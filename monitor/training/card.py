@@ -151,18 +151,16 @@ def calibrate_unsited(out: Path, real_dir: Path) -> dict[str, float]:
         The chosen operating point with its scores on the training ports.
     """
     from monitor.detect.cnn.detector import CnnDetector
-    from monitor.training.operating import choose_unsited
+    from monitor.training.operating import SCORES, choose_unsited
     from monitor.training.real_chips import TRAIN_PORTS
 
     det = CnnDetector(out)
     sensor = "sentinel-2-l2a"
     ports = tuple(det.bundle.card.get("sensors", {}).get(sensor, {}).get("real_training_ports") or TRAIN_PORTS)
-    det.bundle.card.setdefault("sensors", {}).setdefault(sensor, {})["unsited"] = {}
-    model = det.bundle.models[sensor]
-    floor = min(model.thresholds[:2])
-    chosen = choose_unsited(
-        lambda scene: [d for d in det.detect(scene, None, None) if d.score >= floor], real_dir, ports
-    )
+    # Decode ships from the lowest floor swept (the no-AOI ship floor is their decoding threshold); the sweep
+    # then raises it.
+    det.bundle.card.setdefault("sensors", {}).setdefault(sensor, {})["unsited"] = {"min_score": min(SCORES)}
+    chosen = choose_unsited(lambda scene: det.detect(scene, None, None), real_dir, ports)
     chosen["tuned_on"] = ",".join(ports)  # type: ignore[assignment]
     # The aircraft sweep sets its own decoding floor on the same detector; the card's entry is rewritten below.
     chosen.update(_aircraft_point(det))

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from monitor.config.models import CLASSES
-from monitor.detect.cnn.detector import unsited_keeps
+from monitor.detect.cnn.detector import unsited_keeps, unsited_thresholds
 from monitor.detect.cnn.heatmap import Peak
 from monitor.detect.cnn.net import RESUNET_WIDTHS, CenterNet, NetConfig
 from monitor.detect.cnn.tiles import predict, tile_origins
@@ -98,6 +98,14 @@ def test_the_no_aoi_floor_applies_to_ships_only():
     assert not unsited_keeps(peak("vessel", 0.3, 80.0), "vessel", unsited)
     assert unsited_keeps(peak("transport_aircraft", 0.3, 46.0), "transport_aircraft", unsited)
     assert unsited_keeps(peak("aircraft", 0.35, 25.0), "aircraft", unsited)
+
+
+def test_the_no_aoi_floors_are_the_decoding_thresholds_of_their_families():
+    model = [0.2, 0.35, 0.35, 0.45]  # landing_ship, vessel, transport_aircraft, aircraft
+    # A ship floor under the vessel threshold is decoded from, not only checked after decoding at 0.35.
+    assert unsited_thresholds(model, {"min_score": 0.25, "aircraft_min_score": 0.5}) == [0.25, 0.25, 0.5, 0.5]
+    assert unsited_thresholds(model, {"min_length_m": 30.0}) == model
+    assert unsited_thresholds(model, {"aircraft_min_score": 0.4}) == [0.2, 0.35, 0.4, 0.4]
 
 
 def test_folding_batch_norms_keeps_the_outputs():

@@ -48,7 +48,7 @@ from monitor.imagery.grid import SiteMasks, site_masks, to_lonlat
 from monitor.imagery.resample import map_pixels, to_resolution
 from monitor.imagery.scene import Scene
 
-__all__ = ("SECOND_LOOK_BAND", "CnnDetector", "Sizing", "unsited_keeps")
+__all__ = ("SECOND_LOOK_BAND", "CnnDetector", "Sizing", "unsited_keeps", "unsited_thresholds")
 
 Sizing = Literal["image", "network"]
 #: First scores that get a second look. On the 22 tuning airports, widening it to [0.15, 1.0] changed one
@@ -56,12 +56,35 @@ Sizing = Literal["image", "network"]
 SECOND_LOOK_BAND = (0.25, 0.75)
 
 
+def unsited_thresholds(thresholds: list[float], unsited: dict[str, float]) -> list[float]:
+    """Per-class decoding thresholds without a site.
+
+    The floors chosen on real images (``aircraft_min_score`` on the tuning airports, ``min_score`` on the real
+    training ports) replace the synthetic-chip thresholds of their family, lower or higher: a ship floor under
+    the vessel threshold used to be chosen by the sweep yet never reached, as no vessel under its threshold was
+    decoded.
+
+    Args:
+        thresholds: The model's thresholds, in ``CLASSES`` order.
+        unsited: The bundle's ``unsited`` card entry.
+
+    Returns:
+        The thresholds to decode with.
+    """
+    floors = {"aircraft_min_score": AIRCRAFT_CLASSES, "min_score": SHIP_CLASSES}
+    out = list(thresholds)
+    for key, family in floors.items():
+        if key in unsited:
+            out = [unsited[key] if c in family else t for c, t in zip(CLASSES, out, strict=True)]
+    return out
+
+
 def unsited_keeps(p: Peak, cls: str, unsited: dict[str, float]) -> bool:
     """Whether a peak passes the no-AOI operating point.
 
-    Ships need ``min_score`` and ``min_length_m`` (chosen on the real training ports). The aircraft floor
-    (``aircraft_min_score``) is not checked here: :meth:`CnnDetector.detect` makes it the aircraft classes'
-    decoding threshold, so no aircraft below it reaches this test.
+    Ships need ``min_score`` and ``min_length_m`` (chosen on the real training ports). Both score floors are
+    also the decoding thresholds of their families (:func:`unsited_thresholds`), so no aircraft below its floor
+    reaches this test and the ship score check only guards peaks a family change brought in.
 
     Args:
         p: The peak.
@@ -133,12 +156,8 @@ class CnnDetector:
         x = to_input(work.sensor, work.bands)
         unsited = self.bundle.card.get("sensors", {}).get(scene.sensor, {}).get("unsited", {})
         thresholds = list(model.thresholds)
-        if aoi is None and "aircraft_min_score" in unsited:
-            # Without a site the aircraft floor chosen on real airports replaces the synthetic-chip thresholds.
-            thresholds = [
-                unsited["aircraft_min_score"] if c in AIRCRAFT_CLASSES else t
-                for c, t in zip(CLASSES, thresholds, strict=True)
-            ]
+        if aoi is None:
+            thresholds = unsited_thresholds(thresholds, unsited)
         site_rules = aoi is not None and masks is not None and self.sizing == "image"
         water = image_water(work.bands) if aoi is None and work.sensor == "sentinel-2-l2a" else None
         decoding = [min(thresholds)] * len(thresholds) if site_rules or water is not None else thresholds
