@@ -17,8 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from monitor.config.models import AIRCRAFT_CLASSES, SHIP_CLASSES
-from monitor.detect.cnn.detector import CnnDetector
+from monitor.config.models import AIRCRAFT_CLASSES, CLASSES, SHIP_CLASSES
+from monitor.detect.cnn.detector import CnnDetector, unsited_thresholds
 from monitor.evaluate.diagnose import FALSE_ALARM_CAUSES, MISS_CAUSES, MISS_TAGS, Diagnosis, diagnose_image, loosened
 from monitor.evaluate.real import AIRCRAFT_DIR, RealScore, real_images, score_image, totals
 from monitor.evaluate.runs import DEFAULT_REAL_DIR
@@ -35,9 +35,12 @@ Row = tuple[str, Diagnosis, RealScore]
 def _run(weights: Path | None, folder: Path, names: list[str], family: str) -> tuple[str, list[Row]]:
     """Diagnose one bundle on some images: its version and floor, and (image, diagnosis, score) per image."""
     det, loose = CnnDetector(weights), loosened(weights)
-    unsited = det.bundle.card["sensors"]["sentinel-2-l2a"]["unsited"]
+    sensor = "sentinel-2-l2a"
+    unsited = det.bundle.card["sensors"][sensor]["unsited"]
     classes = SHIP_CLASSES if family == "ships" else AIRCRAFT_CLASSES
-    floor = unsited.get("min_score", 0.0) if family == "ships" else unsited["aircraft_min_score"]
+    # The family's floor as the detector decodes it without a site (the chosen floor, else the model's threshold).
+    decoding = unsited_thresholds(det.bundle.models[sensor].thresholds, unsited)
+    floor = min(t for c, t in zip(CLASSES, decoding, strict=True) if c in classes)
     rows = []
     for name in names:
         scene = read_scene(folder / f"{name}.tif")

@@ -83,8 +83,9 @@ def unsited_keeps(p: Peak, cls: str, unsited: dict[str, float]) -> bool:
     """Whether a peak passes the no-AOI operating point.
 
     Ships need ``min_score`` and ``min_length_m`` (chosen on the real training ports). Both score floors are
-    also the decoding thresholds of their families (:func:`unsited_thresholds`), so no aircraft below its floor
-    reaches this test and the ship score check only guards peaks a family change brought in.
+    also the decoding thresholds of their families (:func:`unsited_thresholds`), and a peak whose family the
+    image's water changes is held to its new family's floor, so in :meth:`CnnDetector.detect` only the length
+    test can still remove a ship here; the score test states the whole operating point for other callers.
 
     Args:
         p: The peak.
